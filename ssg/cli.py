@@ -1,0 +1,40 @@
+"""Command line: `ssg build`, `ssg parse`, `ssg handouts`, `ssg serve`.
+
+Each command lives in ssg/commands/<name>.py with ``add_parser(subparsers)``
+and ``run(args) -> int``; this module only wires them together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ssg import __version__
+
+COMMANDS = ("build", "parse", "handouts", "serve")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ssg", description="Static site generator for clinical-trial summaries.")
+    parser.add_argument("--version", action="version", version=f"ssg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"ssg.commands.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"ssg.commands.{name}":
+                raise
+            continue  # command not built yet
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        print("ssg: interrupted", file=sys.stderr)
+        return 130

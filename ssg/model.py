@@ -1,0 +1,191 @@
+"""The Trial model: one validated record of a clinical trial.
+
+Field names are a contract (``ssg parse --json`` and ../shared/DESIGN.md);
+parsers fill these models and nothing downstream reads raw records.
+All models are frozen so that a parsed trial cannot be changed by a later phase.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+NCT_RE = re.compile(r"^NCT\d{8}$")
+ISO_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class Status(str, Enum):
+    RECRUITING = "RECRUITING"
+    NOT_YET_RECRUITING = "NOT_YET_RECRUITING"
+    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING"
+    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION"
+    COMPLETED = "COMPLETED"
+    SUSPENDED = "SUSPENDED"
+    TERMINATED = "TERMINATED"
+    WITHDRAWN = "WITHDRAWN"
+    UNKNOWN = "UNKNOWN"
+
+
+PHASES = ("EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Design(_Frozen):
+    allocation: str | None = None  # RANDOMIZED, NON_RANDOMIZED, NA
+    intervention_model: str | None = None  # PARALLEL, SINGLE_GROUP, CROSSOVER, ...
+    primary_purpose: str | None = None  # TREATMENT, PREVENTION, ...
+    masking: str | None = None  # NONE, SINGLE, DOUBLE, TRIPLE, QUADRUPLE
+    masked_roles: list[str] = Field(default_factory=list)  # PARTICIPANT, CARE_PROVIDER, INVESTIGATOR, OUTCOMES_ASSESSOR
+
+
+class Intervention(_Frozen):
+    name: str
+    type: str | None = None  # DRUG, DEVICE, BIOLOGICAL, PROCEDURE, ...
+    description: str | None = None
+    other_names: list[str] = Field(default_factory=list)
+
+
+class Arm(_Frozen):
+    label: str
+    type: str | None = None  # EXPERIMENTAL, PLACEBO_COMPARATOR, ...
+    description: str | None = None
+    interventions: list[str] = Field(default_factory=list)  # intervention names
+
+
+class Eligibility(_Frozen):
+    inclusion: list[str] = Field(default_factory=list)
+    exclusion: list[str] = Field(default_factory=list)
+    min_age_years: float | None = None
+    max_age_years: float | None = None
+    sex: Literal["ALL", "FEMALE", "MALE"] | None = None
+    healthy_volunteers: bool | None = None
+    ages_inferred: bool = False
+
+
+class Sponsor(_Frozen):
+    name: str
+    agency_class: str | None = None  # INDUSTRY, OTHER, NIH, FED, ...
+    role: Literal["lead", "collaborator"] = "lead"
+
+
+class Location(_Frozen):
+    facility: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    status: str | None = None  # site recruitment status, ClinicalTrials.gov enum
+
+
+class Contact(_Frozen):
+    name: str | None = None
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    facility: str | None = None  # None for central contacts
+
+
+class Official(_Frozen):
+    name: str
+    role: str | None = None
+    affiliation: str | None = None
+
+
+class Reference(_Frozen):
+    citation: str
+    type: str | None = None  # BACKGROUND, RESULT, DERIVED
+    pmid: str | None = None
+
+
+class OtherId(_Frozen):
+    id: str
+    type: str | None = None
+    source: str | None = None
+
+
+class RelatedTrial(_Frozen):
+    nct_id: str
+    title: str | None = None
+    status: Status | None = None
+    phases: list[str] = Field(default_factory=list)
+
+
+class SourceRef(_Frozen):
+    path: str
+    layout: Literal["labelled", "compact", "clinconnect", "ctgov_json", "ctgov_xml"]
+
+
+class Trial(_Frozen):
+    nct_id: str
+    title: str
+    official_title: str | None = None
+    acronym: str | None = None
+    status: Status = Status.UNKNOWN
+    phases: list[str] = Field(default_factory=list)
+    study_type: str | None = None  # INTERVENTIONAL, OBSERVATIONAL, EXPANDED_ACCESS
+    enrollment: int | None = None
+    start_date: str | None = None
+    completion_date: str | None = None
+    last_updated: str | None = None
+    brief_summary: str | None = None
+    detailed_description: str | None = None
+    source_plain_summary: str | None = None
+    conditions: list[str] = Field(default_factory=list)
+    conditions_inferred: bool = False
+    keywords: list[str] = Field(default_factory=list)
+    design: Design = Field(default_factory=Design)
+    arms: list[Arm] = Field(default_factory=list)
+    interventions: list[Intervention] = Field(default_factory=list)
+    eligibility: Eligibility = Field(default_factory=Eligibility)
+    sponsors: list[Sponsor] = Field(default_factory=list)
+    sponsor_about: str | None = None  # "About SPONSOR" text (ClinConnect)
+    locations: list[Location] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+    officials: list[Official] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    other_ids: list[OtherId] = Field(default_factory=list)
+    related: list[RelatedTrial] = Field(default_factory=list)
+    has_results: bool = False
+    sources: list[SourceRef] = Field(default_factory=list)
+
+    @field_validator("nct_id")
+    @classmethod
+    def _nct_id_shape(cls, v: str) -> str:
+        if not NCT_RE.match(v):
+            raise ValueError(f"not an NCT ID (NCT + 8 digits): {v!r}")
+        return v
+
+    @field_validator("title")
+    @classmethod
+    def _title_present(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("title is empty")
+        return v
+
+    @field_validator("phases")
+    @classmethod
+    def _phases_known(cls, v: list[str]) -> list[str]:
+        for p in v:
+            if p not in PHASES:
+                raise ValueError(f"unknown phase {p!r}; expected one of {', '.join(PHASES)}")
+        return v
+
+    @field_validator("start_date", "completion_date", "last_updated")
+    @classmethod
+    def _iso_date(cls, v: str | None) -> str | None:
+        if v is not None and not ISO_DATE_RE.match(v):
+            raise ValueError(f"not an ISO date (YYYY-MM-DD or YYYY-MM): {v!r}")
+        return v
+
+    @property
+    def lead_sponsor(self) -> Sponsor | None:
+        return next((s for s in self.sponsors if s.role == "lead"), None)
+
+    @property
+    def is_recruiting(self) -> bool:
+        return self.status in (Status.RECRUITING, Status.NOT_YET_RECRUITING, Status.ENROLLING_BY_INVITATION)

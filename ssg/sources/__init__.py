@@ -1,0 +1,96 @@
+"""Read trial records: detect each file's layout from its content, then parse it.
+
+Every parser module exposes ``LAYOUT`` (its name in ``SourceRef.layout``),
+``detect(text) -> bool`` and ``parse(text, path) -> Trial``. Parsers return data,
+never HTML, and raise ``ParseError`` (with a line or JSON path) for bad input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ssg.errors import ParseError
+from ssg.model import Trial
+import importlib
+from functools import cache
+
+# Order matters: structured formats first (cheap, unambiguous), then the text
+# layouts from the most to the least distinctive.
+PARSER_MODULES = ("ctgov_json", "ctgov_xml", "clinconnect", "labelled", "compact")
+
+
+@cache
+def parsers() -> tuple:
+    return tuple(importlib.import_module(f"ssg.sources.{name}") for name in PARSER_MODULES)
+
+# Real records are tens of kilobytes; refuse anything that is clearly not one.
+MAX_BYTES = 20 * 1024 * 1024
+RECORD_SUFFIXES = {".txt", ".json", ".xml", ".text", ".md"}
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), else a clear error."""
+    if not data.strip():
+        raise ParseError(path, "file is empty")
+    if b"\x00" in data[:4096]:
+        raise ParseError(path, "file looks binary (contains NUL bytes), not a trial record")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise ParseError(path, f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})", f"line {line}") from None
+
+
+def detect(text: str) -> object | None:
+    for parser in parsers():
+        if parser.detect(text):
+            return parser
+    return None
+
+
+def parse_text(text: str, path: str) -> Trial:
+    parser = detect(text)
+    if parser is None:
+        raise ParseError(path, "unrecognised layout: not ClinicalTrials.gov JSON/XML, nor a known trial page layout")
+    try:
+        return parser.parse(text, path)
+    except ParseError:
+        raise
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"]) or "record"
+        raise ParseError(path, f"invalid {loc}: {err['msg']}", f"field {loc}") from None
+    except RecursionError:
+        raise ParseError(path, "record is nested too deeply") from None
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as e:
+        # A parser bug or a shape we did not foresee: still a clear, located message.
+        raise ParseError(path, f"could not read {parser.LAYOUT} record: {type(e).__name__}: {e}") from None
+
+
+def parse_file(path: str | Path) -> Trial:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise ParseError(str(p), f"file is {size} bytes; records over {MAX_BYTES} bytes are refused")
+        data = p.read_bytes()
+    except OSError as e:
+        raise ParseError(str(p), f"cannot read file: {e.strerror or e}") from None
+    return parse_text(decode(data, str(p)), str(p))
+
+
+def record_files(paths: list[str | Path]) -> list[Path]:
+    """Expand folders to the record files inside them, sorted for deterministic builds."""
+    out: list[Path] = []
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            out.extend(
+                f for f in sorted(p.rglob("*"))
+                if f.is_file() and f.suffix.lower() in RECORD_SUFFIXES and not f.name.startswith(".")
+            )
+        else:
+            out.append(p)
+    return out

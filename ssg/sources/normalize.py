@@ -1,0 +1,143 @@
+"""Normalisers shared by every parser: status words, phases, dates, ages, sex."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from ssg.model import Status
+
+_STATUS_WORDS = {
+    "recruiting": Status.RECRUITING,
+    "not yet recruiting": Status.NOT_YET_RECRUITING,
+    "active not recruiting": Status.ACTIVE_NOT_RECRUITING,
+    "active, not recruiting": Status.ACTIVE_NOT_RECRUITING,
+    "enrolling by invitation": Status.ENROLLING_BY_INVITATION,
+    "completed": Status.COMPLETED,
+    "suspended": Status.SUSPENDED,
+    "terminated": Status.TERMINATED,
+    "withdrawn": Status.WITHDRAWN,
+    "unknown": Status.UNKNOWN,
+    "unknown status": Status.UNKNOWN,
+    # legacy XML / API words with no enum of their own
+    "available": Status.UNKNOWN,
+    "no longer available": Status.UNKNOWN,
+    "temporarily not available": Status.UNKNOWN,
+    "approved for marketing": Status.UNKNOWN,
+    "withheld": Status.UNKNOWN,
+}
+
+
+def status(words: str | None) -> Status | None:
+    """'Not yet recruiting', 'NOT_YET_RECRUITING', 'Active, not recruiting' -> Status; None if unknown words."""
+    if not words:
+        return None
+    key = re.sub(r"[_\s]+", " ", words.strip()).lower()
+    if key in _STATUS_WORDS:
+        return _STATUS_WORDS[key]
+    key = key.replace(",", "")
+    return _STATUS_WORDS.get(key)
+
+
+def phases(text: str | None) -> list[str]:
+    """'PHASE1/PHASE2', 'Phase 1/Phase 2', 'Early Phase 1', 'N/A', 'NA' -> ['PHASE1', 'PHASE2'] etc."""
+    if not text:
+        return []
+    out: list[str] = []
+    text = re.sub(r"\bN\s*/\s*A\b", "NA", text.strip(), flags=re.I)
+    for part in re.split(r"[/,|]|\band\b", text):
+        p = re.sub(r"[\s_-]+", "", part).upper()
+        if not p:
+            continue
+        if p in ("NA", "N/A", "NOTAPPLICABLE"):
+            p = "NA"
+        elif p in ("EARLYPHASE1", "PHASE0", "EARLYPHASEI"):
+            p = "EARLY_PHASE1"
+        else:
+            m = re.fullmatch(r"PHASE(\d|I{1,3}|IV)", p)
+            if not m:
+                continue
+            p = "PHASE" + {"I": "1", "II": "2", "III": "3", "IV": "4"}.get(m.group(1), m.group(1))
+        if p not in out:
+            out.append(p)
+    return out
+
+
+_DATE_FORMATS = (
+    ("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%B %d, %Y", "day"), ("%b %d, %Y", "day"),
+    ("%B %Y", "month"), ("%b %Y", "month"), ("%d %B %Y", "day"), ("%Y/%m/%d", "day"), ("%Y", "year"),
+)
+
+
+def iso_date(text: str | None) -> str | None:
+    """'Jul 31, 2025', 'November 13, 2025', 'March 2000', '2025-05' -> ISO ('2025-07-31', '2000-03')."""
+    if not text:
+        return None
+    t = re.sub(r"\s+", " ", text.strip().rstrip("."))
+    t = re.sub(r"^(Sept)\b", "Sep", t)
+    for fmt, precision in _DATE_FORMATS:
+        try:
+            d = datetime.strptime(t, fmt)
+        except ValueError:
+            continue
+        if precision == "day":
+            return d.strftime("%Y-%m-%d")
+        if precision == "month":
+            return d.strftime("%Y-%m")
+        return d.strftime("%Y")
+    return None
+
+
+_AGE_UNITS = {
+    "year": 1.0, "years": 1.0, "yr": 1.0, "yrs": 1.0,
+    "month": 1 / 12, "months": 1 / 12,
+    "week": 7 / 365.25, "weeks": 7 / 365.25,
+    "day": 1 / 365.25, "days": 1 / 365.25,
+    "hour": 1 / 8766, "hours": 1 / 8766,
+    "minute": 1 / 525960, "minutes": 1 / 525960,
+}
+
+
+def age_years(text: str | None) -> float | None:
+    """'18 Years', '6 Months', '2 Weeks' -> years (rounded to 2 places); 'N/A' -> None."""
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)?\s*", text)
+    if not m:
+        return None
+    n = float(m.group(1))
+    unit = (m.group(2) or "years").lower()
+    if unit not in _AGE_UNITS:
+        return None
+    years = round(n * _AGE_UNITS[unit], 2)
+    return int(years) if years == int(years) else years
+
+
+def sex(text: str | None) -> str | None:
+    """'ALL', 'Both', 'Female', 'male' -> 'ALL' | 'FEMALE' | 'MALE'."""
+    if not text:
+        return None
+    t = text.strip().upper()
+    if t in ("ALL", "BOTH"):
+        return "ALL"
+    if t in ("FEMALE", "FEMALES", "WOMEN"):
+        return "FEMALE"
+    if t in ("MALE", "MALES", "MEN"):
+        return "MALE"
+    return None
+
+
+def yes_no(text: str | None) -> bool | None:
+    if text is None:
+        return None
+    t = text.strip().lower()
+    if t in ("yes", "true", "accepts healthy volunteers"):
+        return True
+    if t in ("no", "false"):
+        return False
+    return None
+
+
+def clean_markdown_escapes(text: str) -> str:
+    """ClinicalTrials.gov escapes '>' '<' '^' etc. for CommonMark; for plain uses, unescape them."""
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>^~|])", r"\1", text)
