@@ -33,9 +33,10 @@ RECORD_SUFFIXES = {".txt", ".json", ".xml", ".text", ".md"}
 def decode(data: bytes, path: str) -> str:
     """Bytes to text: UTF-8 (with or without BOM), else a clear error."""
     if not data.strip():
-        raise ParseError(path, "file is empty")
+        raise ParseError(path, "file is empty (no record in it)", "line 1")
     if b"\x00" in data[:4096]:
-        raise ParseError(path, "file looks binary (contains NUL bytes), not a trial record")
+        offset = data.index(b"\x00")
+        raise ParseError(path, "file looks binary (contains NUL bytes), not a trial record", f"byte {offset}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -53,7 +54,12 @@ def detect(text: str) -> object | None:
 def parse_text(text: str, path: str) -> Trial:
     parser = detect(text)
     if parser is None:
-        raise ParseError(path, "unrecognised layout: not ClinicalTrials.gov JSON/XML, nor a known trial page layout")
+        first = text.lstrip().split("\n", 1)[0][:60]
+        raise ParseError(
+            path,
+            f"unrecognised layout (starts {first!r}): not ClinicalTrials.gov JSON/XML, nor a known trial page layout",
+            "line 1",
+        )
     try:
         return parser.parse(text, path)
     except ParseError:

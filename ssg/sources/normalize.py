@@ -69,11 +69,19 @@ _DATE_FORMATS = (
 )
 
 
+_ISO_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?")
+
+
 def iso_date(text: str | None) -> str | None:
     """'Jul 31, 2025', 'November 13, 2025', 'March 2000', '2025-05' -> ISO ('2025-07-31', '2000-03')."""
     if not text:
         return None
-    t = re.sub(r"\s+", " ", text.strip().rstrip("."))
+    t = text.strip()
+    if _ISO_RE.fullmatch(t):  # the common case, without trying every strptime format
+        return t
+    if not any(c.isdigit() for c in t):
+        return None
+    t = re.sub(r"\s+", " ", t.rstrip("."))
     t = re.sub(r"^(Sept)\b", "Sep", t)
     for fmt, precision in _DATE_FORMATS:
         try:

@@ -1,0 +1,63 @@
+"""`ssg build [--content DIR] [--out DIR] [--base-url URL] [--strict] [--quiet]`.
+
+Exit status: 0 built, 1 built without the records that failed (or nothing, with --strict),
+2 refused: bad site.toml or an output folder ssg will not write into.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ssg.build import build_site
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("build", help="build the static site")
+    p.add_argument("--content", default="content", metavar="DIR", help="content folder (default: content)")
+    p.add_argument("--out", default="site", metavar="DIR", help="output folder (default: site)")
+    p.add_argument("--base-url", metavar="URL", help="absolute URL the site is served from (overrides site.toml)")
+    p.add_argument("--strict", action="store_true", help="write nothing if any record fails")
+    p.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    p.set_defaults(run=run)
+
+
+class ProgressBar:
+    """A tqdm bar per phase, shown only on a terminal."""
+
+    def __init__(self):
+        self.phase = None
+        self.bar = None
+
+    def __call__(self, phase: str, done: int, total: int | None) -> None:
+        from tqdm import tqdm
+
+        if phase != self.phase:
+            self.close()
+            self.phase = phase
+            self.bar = tqdm(total=total, desc=phase, unit=" files", file=sys.stderr, leave=False, mininterval=0.2, delay=1.0)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def run(args) -> int:
+    bar = ProgressBar() if (sys.stderr.isatty() and not args.quiet) else None
+    try:
+        report = build_site(Path(args.content), Path(args.out), base_url=args.base_url, strict=args.strict,
+                            progress=bar)
+    finally:
+        if bar:
+            bar.close()
+    for line in report.errors:
+        print(line, file=sys.stderr)
+    if not args.quiet:
+        for line in report.warnings:
+            print(line, file=sys.stderr)
+        if report.written:
+            print(f"built {report.trials} trials, {report.pages} pages and {report.assets} assets into {report.out_dir}",
+                  file=sys.stderr)
+    return report.exit_code

@@ -1,0 +1,492 @@
+"""Printable patient handouts: one page per trial at trials/NCT…/handout/, with a QR code back to the trial.
+
+A handout is paper a doctor gives a patient, so it must fit on two sheets for every trial,
+including those with 150 sites and 20,000 characters of criteria. The context below is
+therefore built from the plain-language summary and cut to fixed budgets; whatever is cut
+is summarised in words ("and 146 more places") and the reader is pointed to the web page.
+The build never needs a browser: printing to PDF is a separate command (ssg.pdf).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Iterable
+
+import segno
+from markupsafe import Markup
+
+from ssg.model import Contact, Location, Status, Trial
+from ssg.site import urls
+from ssg.site.model import OutputFile, Site, TrialEntry
+
+TEMPLATE = "handout.html"
+
+# Hard caps on what a handout can print; fit_to_two_sheets() then cuts further until its
+# page model says two sheets of US Letter (the shorter paper) hold it.
+MAX_TITLE = 200
+MAX_SUMMARY_SENTENCES = 8
+MAX_HAPPENS_SENTENCES = 6
+MAX_JOIN_POINTS = 6  # for each of "can join" and "cannot join"
+MAX_POINT_CHARS = 150
+MAX_SENTENCE_CHARS = 220
+MAX_PLACES = 5
+MAX_CONTACTS = 3
+MAX_WORDS = 6  # "Words to know"
+MAX_DEFINITION_CHARS = 170
+MAX_SHEETS = 2
+
+STATUS_WORDS = {
+    Status.RECRUITING: "Looking for people to join now",
+    Status.NOT_YET_RECRUITING: "Not yet looking for people; it will start soon",
+    Status.ENROLLING_BY_INVITATION: "Joining is by invitation only",
+    Status.ACTIVE_NOT_RECRUITING: "Running, but no longer looking for people",
+    Status.COMPLETED: "Finished; no longer looking for people",
+    Status.SUSPENDED: "Paused; not looking for people now",
+    Status.TERMINATED: "Stopped early; not looking for people",
+    Status.WITHDRAWN: "Withdrawn before it started; not looking for people",
+    Status.UNKNOWN: "Status not known; ask the study team",
+}
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class HandoutContact:
+    name: str | None
+    where: str  # "Study team" for central contacts, else the facility
+    phone: str | None
+    phone_href: str | None  # "tel:+15551234567"
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Word:
+    id: str
+    term: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Handout:
+    """Everything the handout template shows, already cut to fit two sheets."""
+
+    nct_id: str
+    title: str
+    status: str  # in plain words
+    recruiting: bool
+    summary: tuple[str, ...]  # sentences
+    can_join_lead: str  # "You may be able to join if"; each point completes it
+    can_join: tuple[str, ...]
+    cannot_join_lead: str
+    cannot_join: tuple[str, ...]
+    criteria_online: bool  # the full entry rules (or more points) are only on the web page
+    happens: tuple[str, ...]  # sentences
+    where_intro: str  # "This study takes place at 150 places in 3 countries."
+    places: tuple[str, ...]
+    more_places: int  # places not printed
+    contacts: tuple[HandoutContact, ...]
+    more_contacts: int
+    sponsor: str | None
+    url: str  # the trial page's absolute URL (the QR code encodes it)
+    qr_svg: Markup
+    words: tuple[Word, ...]
+    last_updated: str | None  # "28 May 2025"
+
+
+def pages(site: Site, renderer) -> Iterable[OutputFile]:
+    for entry in site.entries:
+        path = urls.handout_path(entry.trial.nct_id)
+        handout = build_handout(entry, site.config.base_url)
+        data = renderer.render(
+            TEMPLATE, path,
+            handout=handout,
+            trial_href=urls.relative(path, urls.trial_path(entry.trial.nct_id)),
+            glossary_path=urls.glossary_path(),
+        )
+        yield OutputFile(path, data)
+
+
+def build_handout(entry: TrialEntry, base_url: str) -> Handout:
+    trial, plain = entry.trial, entry.plain
+    url = urls.absolute(base_url, urls.trial_path(trial.nct_id))
+    summary, happens, where_said = _plain_parts(plain)
+    can = [shorten(p, MAX_POINT_CHARS) for p in getattr(plain, "can_join", ()) or ()]
+    cannot = [shorten(p, MAX_POINT_CHARS) for p in getattr(plain, "cannot_join", ()) or ()]
+    places = _places(trial.locations)
+    contacts = _contacts(trial.contacts)
+    lead = trial.lead_sponsor
+    handout = Handout(
+        nct_id=trial.nct_id,
+        title=plain_title(trial.title),
+        status=STATUS_WORDS.get(trial.status, STATUS_WORDS[Status.UNKNOWN]),
+        recruiting=trial.is_recruiting,
+        summary=tuple(summary[:MAX_SUMMARY_SENTENCES]),
+        can_join_lead=getattr(plain, "can_join_lead", "You may be able to join if"),
+        can_join=tuple(can[:MAX_JOIN_POINTS]),
+        cannot_join_lead=getattr(plain, "cannot_join_lead", "You cannot join if"),
+        cannot_join=tuple(cannot[:MAX_JOIN_POINTS]),
+        # the record's full criteria never fit on paper; the web page has them
+        criteria_online=len(can) > MAX_JOIN_POINTS or len(cannot) > MAX_JOIN_POINTS
+        or bool(trial.eligibility.inclusion or trial.eligibility.exclusion),
+        happens=tuple(happens[:MAX_HAPPENS_SENTENCES]),
+        where_intro=where_said or _where_intro(trial.locations),
+        places=tuple(places[:MAX_PLACES]),
+        more_places=max(0, len(places) - MAX_PLACES),
+        contacts=tuple(contacts[:MAX_CONTACTS]),
+        more_contacts=max(0, len(contacts) - MAX_CONTACTS),
+        sponsor=shorten(lead.name, 120) if lead else None,
+        url=url,
+        qr_svg=qr_svg(url),
+        words=(),
+        last_updated=human_date(trial.last_updated),
+    )
+    return fit_to_two_sheets(handout)
+
+
+# --- the plain-language summary, split into the handout's parts ---------------------------
+
+# Section keys of ssg.plain.summarise -> handout part. "who" is shown as the can/cannot points,
+# "ask" is replaced by the handout's own contact block.
+ROLE_BY_KEY = {
+    "what": "summary", "who_runs": "summary",
+    "who": "who",
+    "happens": "happens", "how_long": "happens",
+    "where": "where",
+    "ask": "contact",
+}
+
+
+def _role(section) -> str:
+    """Which handout part a summary section belongs to: by key, else by words in its heading."""
+    key = getattr(section, "key", "")
+    if key in ROLE_BY_KEY:
+        return ROLE_BY_KEY[key]
+    heading = f"{key} {getattr(section, 'heading', '')}".lower().replace("_", " ")
+    for words, role in ((("happen", "how long"), "happens"), (("contact", "how to ask", "get in touch"), "contact"),
+                        (("where", "place", "location"), "where"), (("who can", "join", "eligib"), "who")):
+        if any(w in heading for w in words):
+            return role
+    return "summary"
+
+
+def _plain_parts(plain) -> tuple[list[str], list[str], str]:
+    summary: list[str] = []
+    happens: list[str] = []
+    where: list[str] = []
+    for section in getattr(plain, "sections", ()) or ():
+        role = _role(section)
+        sentences = [shorten(s, MAX_SENTENCE_CHARS) for s in section.sentences if s.strip()]
+        if role == "happens":
+            happens += sentences
+        elif role == "where":
+            where += sentences
+        elif role == "summary":
+            summary += sentences
+    return summary, happens, " ".join(where[:2])
+
+
+# --- places and contacts ------------------------------------------------------------------
+
+def _place_text(loc: Location) -> str:
+    parts = [p for p in (loc.facility, loc.city, loc.state, loc.country) if p]
+    seen: list[str] = []
+    for p in parts:  # records often repeat the city in the facility's state field
+        if p not in seen:
+            seen.append(p)
+    return shorten(", ".join(seen), 120)
+
+
+_OPEN_SITE = {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION"}
+
+
+def _places(locations: list[Location]) -> list[str]:
+    """Distinct places, those still taking people first (record order otherwise)."""
+    ordered = sorted(locations, key=lambda loc: 0 if (loc.status or "").upper() in _OPEN_SITE else 1)
+    out: list[str] = []
+    for loc in ordered:
+        text = _place_text(loc)
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def _where_intro(locations: list[Location]) -> str:
+    if not locations:
+        return "The record does not list the places yet. Ask the study team."
+    countries = sorted({loc.country for loc in locations if loc.country})
+    n = len(locations)
+    places = "1 place" if n == 1 else f"{n} places"
+    if len(countries) > 1:
+        return f"This study takes place at {places} in {len(countries)} countries."
+    if countries:
+        return f"This study takes place at {places} in {countries[0]}."
+    return f"This study takes place at {places}."
+
+
+def tel_href(phone: str) -> str | None:
+    """A tel: link from a printed number ("+1 (555) 123-4567 ext 2" -> "tel:+15551234567")."""
+    main = re.split(r"(?i)\s*(?:ext\.?|x|extension)\s*\d+\s*$", phone.strip())[0]
+    digits = re.sub(r"[^\d+]", "", main)
+    digits = digits[0] + digits[1:].replace("+", "") if digits else digits
+    return f"tel:{digits}" if sum(c.isdigit() for c in digits) >= 5 else None
+
+
+_EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+
+def _contacts(contacts: list[Contact]) -> list[HandoutContact]:
+    """Central contacts first (they answer for every place), then site contacts, those with a
+    phone first; no repeats."""
+    ordered = sorted(contacts, key=lambda c: (0 if not c.facility else 1, 0 if (c.phone or "").strip() else 1))
+    out: list[HandoutContact] = []
+    seen: set[tuple] = set()
+    for c in ordered:
+        phone = (c.phone or "").strip() or None
+        email = (c.email or "").strip() or None
+        if email and not _EMAIL_RE.match(email):
+            email = None
+        if not phone and not email:
+            continue
+        key = (phone, (email or "").lower())
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(HandoutContact(
+            name=shorten(c.name, 80) if c.name else None,
+            where=shorten(c.facility, 90) if c.facility else "Study team",
+            phone=phone,
+            phone_href=tel_href(phone) if phone else None,
+            email=email,
+        ))
+    return out
+
+
+# --- QR code -------------------------------------------------------------------------------
+
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code for ``url``; presentation attributes only, so a CSP without
+    'unsafe-inline' styles accepts it. Its printed size is set by handout.css."""
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(
+        buf, kind="svg", xmldecl=False, svgns=True, nl=False, omitsize=True,
+        svgclass="handout-qr__code", lineclass=None, border=4, dark="#000", light="#fff",
+    )
+    svg = buf.getvalue().decode("ascii")
+    if "style" in svg:  # segno must not start emitting inline styles behind our back
+        raise ValueError("QR SVG contains a style attribute, which the site's CSP forbids")
+    label = Markup(' role="img" aria-label="QR code: {}"').format(url)
+    return Markup(svg.replace("<svg ", f"<svg{label} ", 1).replace("<svg  ", "<svg ", 1))
+
+
+# --- words to know -------------------------------------------------------------------------
+
+def _glossary() -> tuple:
+    try:
+        from ssg.plain.glossary import GLOSSARY
+    except ImportError:  # the plain-language package is optional for the handout itself
+        return ()
+    return tuple(GLOSSARY.values() if isinstance(GLOSSARY, dict) else GLOSSARY)
+
+
+def _match_strings(term) -> tuple[str, ...]:
+    strings = getattr(term, "match_strings", None)
+    return tuple(strings) if strings is not None else (term.term, *getattr(term, "aliases", ()))
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(strings: tuple[str, ...]) -> re.Pattern:
+    """One pattern for the given match strings, longest first, so "solid tumor" is one word and
+    not "tumor" too. As in ssg.plain.glossary: strings with two or more capitals (acronyms)
+    match exactly, others in any case."""
+    alternatives = [re.escape(s) if sum(c.isupper() for c in s) >= 2 else f"(?i:{re.escape(s)})"
+                    for s in sorted(strings, key=lambda s: (-len(s), s))]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+
+
+def find_words(text: str, glossary=None, limit: int = MAX_WORDS) -> tuple[Word, ...]:
+    """Glossary terms used in ``text``, in order of first use, at most ``limit``."""
+    folded_text = text.casefold()
+    by_string: dict[str, object] = {}
+    for term in (_glossary() if glossary is None else glossary):
+        for s in _match_strings(term):
+            # a cheap substring test first: a pattern of every term is slow on long text
+            if s and s.casefold() in folded_text:
+                by_string.setdefault(s, term)
+    if not by_string:
+        return ()
+    exact = {s: t for s, t in by_string.items() if sum(c.isupper() for c in s) >= 2}
+    folded = {s.casefold(): t for s, t in reversed(by_string.items()) if s not in exact}
+    words: dict[str, Word] = {}
+    for m in _word_pattern(tuple(sorted(by_string))).finditer(text):
+        term = exact.get(m.group()) or folded.get(m.group().casefold())
+        if term is not None and term.id not in words:
+            words[term.id] = Word(term.id, term.term, shorten(term.definition, MAX_DEFINITION_CHARS))
+            if len(words) == limit:
+                break
+    return tuple(words.values())
+
+
+def _text_of(h: Handout) -> str:
+    return "\n".join((h.title, *h.summary, *h.can_join, *h.cannot_join, *h.happens, h.where_intro))
+
+
+# --- fitting on two sheets -------------------------------------------------------------------
+# A small page model in "lines" of 12 pt body type (16.2 pt with line-height 1.35), calibrated
+# against Chromium's PDFs of the worst records (tests/test_handout_pdf.py prints them).
+# Blocks that handout.css keeps whole move to the next page when they do not fit, as in print.
+
+LINE_PT = 16.2
+PAGE_LINES = 42.5  # US Letter, 279.4 mm less 27 mm margins = 715 pt = 44 lines, less a safety margin
+CHARS_BODY = 80  # characters per full-width line of 12 pt DejaVu Sans on A4 or Letter
+CHARS_ITEM = 75  # in an indented list
+CHARS_CONTACT = 55  # beside the QR code
+CHARS_BIG = 38  # 15 pt phone and email beside the QR code
+
+
+def _lines(text: str, per_line: int) -> int:
+    return max(1, -(-len(text) // per_line))
+
+
+@dataclass(frozen=True)
+class Block:
+    lines: float
+    keep: bool = True  # printed whole (break-inside: avoid); else it may split between lines
+    glue: float = 0.0  # lines of the next block that must share its page (a heading's break-after: avoid)
+
+
+def _section(heading_lines: float, body: list[Block]) -> list[Block]:
+    if not body:
+        return []
+    first = body[0].lines if body[0].keep else min(2.0, body[0].lines)
+    return [Block(heading_lines, glue=first), *body]
+
+
+def _contact_lines(h: Handout) -> float:
+    people = 0.0
+    for c in h.contacts:
+        people += _lines(f"{c.name or ''}, {c.where}", CHARS_CONTACT) + 0.3
+        people += 1.3 * (c.phone is not None) + (1.3 * _lines(c.email, CHARS_BIG) if c.email else 0)
+    people += 2 if not h.contacts else 0
+    people += 1 if h.more_contacts else 0
+    people += _lines(f"When you call or write, give the study number {h.nct_id}.", CHARS_CONTACT)
+    people += 0.95 * _lines(f"Online: {h.url}", CHARS_CONTACT + 8)
+    qr = 36 / 25.4 * 72 / LINE_PT + 3 * 0.9  # 36 mm code and a three-line 11 pt caption
+    return 2.3 + max(people, qr)  # heading, border and padding
+
+
+def blocks(h: Handout) -> list[Block]:
+    """The handout as the page model sees it, in print order."""
+    out = [Block(0.9 + 1.45 * _lines(h.title, 50) + 1.5)]  # kicker, 19 pt title, status
+    if h.summary:
+        out += _section(2.1, [Block(_lines(" ".join(h.summary), CHARS_BODY) + 0.3, keep=False)])
+    out.append(Block(_contact_lines(h) + 0.6))  # right after the summary, so it is on the first sheet
+    who: list[Block] = []
+    for lead, points in ((h.can_join_lead, h.can_join), (h.cannot_join_lead, h.cannot_join)):
+        if points:
+            items = [Block(_lines(p, CHARS_ITEM) + 0.15) for p in points]
+            who += [Block(1.3, glue=items[0].lines), *items]
+    if not who:
+        who = [Block(1.3)]
+    if h.criteria_online:
+        who.append(Block(2.3, keep=False))
+    out += _section(2.1, who)
+    if h.happens:
+        out += _section(2.1, [Block(_lines(" ".join(h.happens), CHARS_BODY) + 0.3, keep=False)])
+    where = [Block(_lines(h.where_intro, CHARS_BODY) + 0.3, keep=False)]
+    where += [Block(_lines(p, CHARS_ITEM) + 0.15) for p in h.places] + [Block(1.15)] * bool(h.more_places)
+    out += _section(2.1, where)
+    if h.words:
+        out += _section(2.1, [Block(_lines(f"{w.term}: {w.definition}", CHARS_BODY) + 0.2) for w in h.words])
+    foot = f"Study number (NCT ID): {h.nct_id} · Record last updated: {h.last_updated} · Run by: {h.sponsor}"
+    note = "This sheet was written automatically from the public registry record. It is not medical advice."
+    out.append(Block(0.6 + 1.4 + _lines(foot, CHARS_BODY) + _lines(note, CHARS_BODY) + 0.6))
+    return out
+
+
+def pages_needed(h: Handout, page_lines: float = PAGE_LINES) -> int:
+    page, used = 1, 0.0
+    for b in blocks(h):
+        need = (b.lines if b.keep else min(b.lines, 2.0)) + b.glue
+        if used > 0 and used + need > page_lines:
+            page, used = page + 1, 0.0
+        used += b.lines
+        while used > page_lines:  # a block taller than a page (only flowing text can be)
+            page, used = page + 1, used - page_lines
+    return page
+
+
+# What to give up, in order, until the handout fits: first the extras (more words, places,
+# contacts), then sentences, last the points on who can join. Each step: (part, keep at most).
+CUTS = (
+    ("words", 4), ("places", 3), ("contacts", 2), ("happens", 4), ("summary", 5), ("join", 4),
+    ("words", 2), ("places", 2), ("happens", 3), ("summary", 4), ("join", 3), ("contacts", 1),
+    ("words", 0), ("places", 1), ("happens", 2), ("summary", 3), ("join", 2),
+    ("happens", 1), ("summary", 2), ("join", 1), ("places", 0),
+)
+
+
+def _cut(h: Handout, part: str, n: int) -> Handout:
+    if part == "places":
+        return replace(h, places=h.places[:n], more_places=h.more_places + max(0, len(h.places) - n))
+    if part == "contacts":
+        return replace(h, contacts=h.contacts[:n], more_contacts=h.more_contacts + max(0, len(h.contacts) - n))
+    if part == "join":
+        cut = len(h.can_join) > n or len(h.cannot_join) > n
+        return replace(h, can_join=h.can_join[:n], cannot_join=h.cannot_join[:n],
+                       criteria_online=h.criteria_online or cut)
+    if part == "words":
+        return replace(h, words=h.words[:n])
+    return replace(h, **{part: getattr(h, part)[:n]})
+
+
+def fit_to_two_sheets(h: Handout) -> Handout:
+    """Add the words to know, then cut parts (CUTS order) until the page model fits MAX_SHEETS."""
+    words_cap = MAX_WORDS
+    h = replace(h, words=find_words(_text_of(h), limit=words_cap))
+    for part, n in CUTS:
+        if pages_needed(h) <= MAX_SHEETS:
+            break
+        if part == "words":
+            words_cap = min(words_cap, n)
+        h = _cut(h, part, n)
+        h = replace(h, words=find_words(_text_of(h), limit=words_cap))  # only words still used
+    return h
+
+
+# --- small text helpers --------------------------------------------------------------------
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters (with "…")."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.- ") + "…"
+
+
+def plain_title(title: str) -> str:
+    """The brief title, de-shouted when the record writes it in capitals."""
+    title = shorten(title, MAX_TITLE)
+    letters = [c for c in title if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) > 12:
+        title = title[0].upper() + title[1:].lower()
+    return title
+
+
+def human_date(iso: str | None) -> str | None:
+    """"2025-05-28" -> "28 May 2025"; "2025-05" -> "May 2025" (no locale, so builds match)."""
+    if not iso:
+        return None
+    parts = iso.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}"

@@ -1,0 +1,83 @@
+"""Render pages: one Jinja2 environment over templates/, safe by default.
+
+Every template gets ``root`` (relative prefix to the site root), ``href(path)`` (relative link from
+this page to a site path), ``site``, ``config``, ``page_path``, ``build_date`` and ``urls`` (the URL
+module). 404.html is served at any depth, so its links are rooted at the base URL's path instead.
+A Renderer holds no per-page state, so a worker process can build its own from the same inputs.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ssg.render import words
+from ssg.render.markdown import render_markdown
+from ssg.site import urls
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+
+
+def _glossary(context, value, acronyms=None):
+    """Link the first use of each trial word on this page to its glossary entry.
+
+    ``acronyms`` ({"ECOG": "Eastern Cooperative Oncology Group"}) are those the record defines.
+    """
+    html = escape(value)  # plain str is escaped; Markup passes through
+    try:
+        from ssg.plain.glossary import annotate
+    except ImportError:  # the glossary is written by another helper; until then, leave text as is
+        return html
+    seen = context["_glossary_seen"]
+    return Markup(annotate(str(html), context["href"](urls.glossary_path()), seen, acronyms))
+
+
+class Renderer:
+    def __init__(self, site, templates_dir: str | Path | None = None, *, build_date: str | None = None):
+        self.site = site
+        self.build_date = build_date
+        self.templates_dir = Path(templates_dir or TEMPLATES_DIR)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(self.templates_dir)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            markdown=render_markdown,
+            glossary=jinja2.pass_context(_glossary),
+            status_label=words.status_label,
+            status_sentence=words.status_sentence,
+            status_class=words.status_class,
+            phase_label=words.phase_label,
+            long_date=words.long_date,
+            humanise=words.humanise,
+        )
+        self.env.globals.update(
+            site=site,
+            config=site.config,
+            urls=urls,
+            build_date=build_date,
+            absolute=partial(urls.absolute, site.config.base_url),
+        )
+
+    def link_base(self, page_path: str):
+        """(root, href) for a page: relative links, or rooted ones for a page served at any depth."""
+        if page_path == urls.not_found_path():
+            base = site_base = self.site.config.base_url
+            return urls.rooted(site_base, urls.home_path()), partial(urls.rooted, base)
+        return urls.relative(page_path, urls.home_path()), partial(urls.relative, page_path)
+
+    def render_text(self, template_name: str, page_path: str, **context) -> str:
+        root, href = self.link_base(page_path)
+        template = self.env.get_template(template_name)
+        return template.render(page_path=page_path, root=root, href=href, _glossary_seen=set(), **context)
+
+    def render(self, template_name: str, page_path: str, **context) -> bytes:
+        return self.render_text(template_name, page_path, **context).encode("utf-8")

@@ -1,0 +1,115 @@
+"""schema.org MedicalTrial data for a trial page, safe to place inside <script type="application/ld+json">.
+
+Record text may contain "</script>" or "<!--"; json.dumps alone would let it end the script element.
+Escaping <, > and & as \\u003c, \\u003e, \\u0026 keeps the JSON equal while the HTML parser sees
+no tag at all (the same choice as Django's json_script).
+"""
+
+from __future__ import annotations
+
+import json
+
+from markupsafe import Markup
+
+from ssg.model import Status, Trial
+
+# schema.org MedicalTrialDesign / MedicalStudyStatus values.
+STUDY_STATUS = {
+    Status.RECRUITING: "Recruiting",
+    Status.NOT_YET_RECRUITING: "NotYetRecruiting",
+    Status.ENROLLING_BY_INVITATION: "EnrollingByInvitation",
+    Status.ACTIVE_NOT_RECRUITING: "ActiveNotRecruiting",
+    Status.COMPLETED: "Completed",
+    Status.SUSPENDED: "Suspended",
+    Status.TERMINATED: "Terminated",
+    Status.WITHDRAWN: "Withdrawn",
+}
+PHASE_NAMES = {
+    "EARLY_PHASE1": "Early Phase 1",
+    "PHASE1": "Phase 1",
+    "PHASE2": "Phase 2",
+    "PHASE3": "Phase 3",
+    "PHASE4": "Phase 4",
+}
+_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+            0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def trial_design(trial: Trial) -> list[str]:
+    design = []
+    if trial.design.allocation == "RANDOMIZED":
+        design.append("https://schema.org/RandomizedTrial")
+    masking = trial.design.masking
+    if masking == "NONE":
+        design.append("https://schema.org/OpenTrial")
+    elif masking == "SINGLE":
+        design.append("https://schema.org/SingleBlindedTrial")
+    elif masking == "DOUBLE":
+        design.append("https://schema.org/DoubleBlindedTrial")
+    elif masking in ("TRIPLE", "QUADRUPLE"):
+        design.append("https://schema.org/TripleBlindedTrial")
+    if any(a.type == "PLACEBO_COMPARATOR" for a in trial.arms):
+        design.append("https://schema.org/PlaceboControlledTrial")
+    return design
+
+
+def medical_trial(trial: Trial, url: str) -> dict:
+    """The JSON-LD object (plain data, keys in a fixed order for byte-identical builds)."""
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "MedicalTrial",
+        "@id": url,
+        "url": url,
+        "name": trial.title,
+        "identifier": trial.nct_id,
+    }
+    if trial.official_title and trial.official_title != trial.title:
+        data["alternateName"] = trial.official_title
+    if trial.brief_summary:
+        data["description"] = trial.brief_summary
+    if trial.status in STUDY_STATUS:
+        data["status"] = "https://schema.org/" + STUDY_STATUS[trial.status]
+    phases = [PHASE_NAMES[p] for p in trial.phases if p in PHASE_NAMES]
+    if phases:
+        data["phase"] = phases[0] if len(phases) == 1 else phases
+    design = trial_design(trial)
+    if design:
+        data["trialDesign"] = design
+    if trial.conditions:
+        data["healthCondition"] = [{"@type": "MedicalCondition", "name": c} for c in trial.conditions]
+    lead = trial.lead_sponsor
+    if lead:
+        data["sponsor"] = {"@type": "Organization", "name": lead.name}
+    collaborators = [s.name for s in trial.sponsors if s.role == "collaborator"]
+    if collaborators:
+        data["funder"] = [{"@type": "Organization", "name": n} for n in collaborators]
+    if trial.start_date:
+        data["startDate"] = trial.start_date
+    if trial.completion_date:
+        data["endDate"] = trial.completion_date
+    if trial.last_updated:
+        data["dateModified"] = trial.last_updated
+    locations = []
+    for loc in trial.locations:
+        address = {k: v for k, v in (("addressLocality", loc.city), ("addressRegion", loc.state),
+                                     ("addressCountry", loc.country)) if v}
+        place: dict = {"@type": "Place"}
+        if loc.facility:
+            place["name"] = loc.facility
+        if address:
+            place["address"] = {"@type": "PostalAddress", **address}
+        if len(place) > 1:
+            locations.append(place)
+    if locations:
+        data["studyLocation"] = locations
+    return data
+
+
+def script_json(data: object) -> Markup:
+    """JSON text that cannot close or open an HTML element, for a <script type="application/ld+json">."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    return Markup(text.translate(_ESCAPES))
+
+
+def trial_jsonld(trial: Trial, url: str) -> Markup:
+    return script_json(medical_trial(trial, url))

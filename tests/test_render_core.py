@@ -1,0 +1,58 @@
+"""ssg.render: the Jinja environment (escaping, strict undefined, link helpers) and safe Markdown."""
+
+import jinja2
+import pytest
+
+from ssg.config import SiteConfig
+from ssg.render import Renderer
+from ssg.render.markdown import render_markdown
+from ssg.site.model import Site
+
+
+@pytest.fixture
+def renderer(tmp_path):
+    (tmp_path / "t.html").write_text("{{ root }}|{{ href(urls.trial_path(nct)) }}|{{ text }}|{{ md | markdown }}\n")
+    (tmp_path / "strict.html").write_text("{{ missing }}")
+    site = Site(SiteConfig(title="T", base_url="https://org.github.io/repo/"), (), (), ())
+    return Renderer(site, tmp_path)
+
+
+def test_context_links_are_relative_and_text_escaped(renderer):
+    out = renderer.render("t.html", "trials/NCT00000001/index.html", nct="NCT00000002",
+                          text="<script>x</script>", md="*hi*").decode()
+    assert out == "../../|../NCT00000002/|&lt;script&gt;x&lt;/script&gt;|<p><em>hi</em></p>\n\n"
+
+
+def test_404_links_are_rooted_at_the_base_path(renderer):
+    out = renderer.render("t.html", "404.html", nct="NCT00000002", text="", md="").decode()
+    assert out.startswith("/repo/|/repo/trials/NCT00000002/|")
+
+
+def test_undefined_is_an_error(renderer):
+    with pytest.raises(jinja2.UndefinedError):
+        renderer.render("strict.html", "index.html")
+
+
+@pytest.mark.parametrize("source, absent", [
+    ("<script>alert(1)</script>", "<script"),
+    ('<img src=x onerror="alert(1)">', "<img"),
+    ("[click](javascript:alert(1))", 'href="javascript'),
+    ("[click](JAVASCRIPT:alert(1))", "href="),
+    ("[click](data:text/html;base64,PHNjcmlwdD4=)", "href="),
+    ("[click](vbscript:msgbox)", "href="),
+    ("[rel](../../etc)", "href="),
+    ("![pixel](https://tracker.example/p.gif)", "<img"),
+    ("<https://ok.example/> <javascript:alert(1)>", 'href="javascript'),
+])
+def test_markdown_is_safe(source, absent):
+    assert absent not in render_markdown(source)
+
+
+def test_markdown_keeps_safe_links_and_structure():
+    html = render_markdown("# Title\n\n* one\n* two\n\n[site](https://example.org) [mail](mailto:a@b.org) "
+                           "[phone](tel:+15551234)\n\n1\\. not a list \\> 3")
+    assert "<h3>Title</h3>" in html  # shifted below the page's own headings
+    assert "<li>one</li>" in html
+    assert 'href="https://example.org"' in html and 'href="mailto:a@b.org"' in html and 'href="tel:+15551234"' in html
+    assert "1. not a list &gt; 3" in html
+    assert render_markdown(None) == "" and render_markdown("# T", shift=0) == "<h1>T</h1>\n"

@@ -1,0 +1,158 @@
+"""ssg.write: atomic swap, the marker, and folders ssg refuses to touch."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ssg.errors import BuildError, OutputDirRefused
+from ssg.site.model import OutputFile
+from ssg.write import MARKER, SiteWriter, check_output_dir
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(out: Path, files: dict[str, bytes], **checks) -> None:
+    with SiteWriter(out, **checks) as w:
+        for path, data in files.items():
+            w.write(OutputFile(path, data))
+
+
+@pytest.fixture
+def cwd(tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
+
+
+def test_new_site_has_marker_and_files(tmp_path, cwd):
+    out = tmp_path / "site"
+    build(out, {"index.html": b"home", "trials/NCT00000001/index.html": b"t"})
+    assert tree(out) == {MARKER: (out / MARKER).read_bytes(), "index.html": b"home", "trials/NCT00000001/index.html": b"t"}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp or trash left
+
+
+def test_rebuild_replaces_the_old_site_entirely(tmp_path, cwd):
+    out = tmp_path / "site"
+    build(out, {"index.html": b"v1", "old/page.html": b"gone soon"})
+    build(out, {"index.html": b"v2"})
+    assert set(tree(out)) == {MARKER, "index.html"}
+    assert (out / "index.html").read_bytes() == b"v2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "work"]
+
+
+def test_failed_build_leaves_previous_site_whole(tmp_path, cwd):
+    out = tmp_path / "site"
+    build(out, {"index.html": b"v1", "a/b.html": b"b"})
+    before = tree(out)
+    with pytest.raises(RuntimeError):
+        with SiteWriter(out) as w:
+            w.write(OutputFile("index.html", b"v2"))
+            raise RuntimeError("template exploded")
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "work"]
+
+
+def test_foreign_folder_refused_and_left_intact(tmp_path, cwd):
+    out = tmp_path / "mydocs"
+    out.mkdir()
+    (out / "thesis.txt").write_bytes(b"years of work\x00\xff")
+    (out / "sub").mkdir()
+    (out / "sub" / "notes.md").write_bytes(b"notes")
+    before = tree(out)
+    with pytest.raises(OutputDirRefused, match="not made by ssg"):
+        build(out, {"index.html": b"x"})
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mydocs", "work"]
+
+
+def test_empty_folder_is_accepted(tmp_path, cwd):
+    out = tmp_path / "site"
+    out.mkdir()
+    build(out, {"index.html": b"x"})
+    assert (out / MARKER).is_file()
+
+
+def test_folder_that_became_foreign_during_build_is_left_alone(tmp_path, cwd):
+    out = tmp_path / "site"
+    with pytest.raises(OutputDirRefused):
+        with SiteWriter(out) as w:
+            w.write(OutputFile("index.html", b"x"))
+            out.mkdir()
+            (out / "precious.txt").write_bytes(b"mine")
+    assert tree(out) == {"precious.txt": b"mine"}
+
+
+@pytest.mark.parametrize("where", ["project/content", "project/content/trials", "project", "."])
+def test_sources_project_root_and_cwd_refused(tmp_path, cwd, where):
+    project = tmp_path / "project"
+    content = project / "content"
+    (content / "trials").mkdir(parents=True)
+    (content / "site.toml").write_text('title = "x"\n')
+    (content / MARKER).write_bytes(b"")  # even a marker does not make the sources writable
+    target = cwd if where == "." else tmp_path / where
+    with pytest.raises(OutputDirRefused):
+        check_output_dir(target, protected=[content])
+    assert (content / "site.toml").read_text() == 'title = "x"\n'
+
+
+def test_ancestor_of_cwd_refused(tmp_path, cwd):
+    with pytest.raises(OutputDirRefused, match="current folder"):
+        check_output_dir(cwd.parent)
+
+
+def test_file_and_symlink_refused(tmp_path, cwd):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputDirRefused, match="not a folder"):
+        check_output_dir(tmp_path / "file")
+    (tmp_path / "real").mkdir()
+    os.symlink(tmp_path / "real", tmp_path / "link")
+    with pytest.raises(OutputDirRefused, match="symbolic link"):
+        check_output_dir(tmp_path / "link")
+
+
+def test_two_producers_one_path_is_an_error(tmp_path, cwd):
+    out = tmp_path / "site"
+    with pytest.raises(BuildError, match="two producers wrote index.html"):
+        with SiteWriter(out) as w:
+            w.write(OutputFile("index.html", b"a"))
+            w.write(OutputFile("index.html", b"b"))
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("bad", ["../escape.html", "/etc/passwd", "a/../../b", "", ".", MARKER, "a\\b"])
+def test_paths_outside_the_site_refused(tmp_path, cwd, bad):
+    with pytest.raises(BuildError, match="refusing output path"):
+        build(tmp_path / "site", {bad: b"x"})
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_copy_tree_skips_hidden_files(tmp_path, cwd):
+    static = tmp_path / "static"
+    (static / "css").mkdir(parents=True)
+    (static / "css" / "site.css").write_bytes(b"body{}")
+    (static / ".DS_Store").write_bytes(b"junk")
+    out = tmp_path / "site"
+    with SiteWriter(out) as w:
+        assert w.copy_tree(static, "assets") == 1
+    assert (out / "assets/css/site.css").read_bytes() == b"body{}"
+
+
+def test_failed_swap_puts_the_old_site_back(tmp_path, cwd, monkeypatch):
+    out = tmp_path / "site"
+    build(out, {"index.html": b"v1"})
+    real_rename = os.rename
+
+    def failing_rename(src, dst):
+        if ".tmp-" in str(src):
+            raise OSError("disk trouble")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", failing_rename)
+    with pytest.raises(OSError, match="disk trouble"):
+        build(out, {"index.html": b"v2"})
+    assert tree(out) == {MARKER: (out / MARKER).read_bytes(), "index.html": b"v1"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "work"]
