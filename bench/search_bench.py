@@ -7,13 +7,13 @@ For each N: generates N synthetic records (bench.corpus, fixed seed), runs ssg's
 merge, summarise and assemble phases, then times the search files (ssg.search.data_files)
 and writes the search page, its files and assets into a site folder. It serves that folder
 under /repo/ and opens the search page in headless Chromium (Debian's) with a fresh cache
-for each query: a condition word, a city (needs places.json), a one-letter typo and an NCT ID.
+for each query: a condition word, a city (needs a place shard), a one-letter typo and an NCT ID.
 
 Per query it reports the files fetched before the first result and their gzip size (level 6,
 what a static host typically serves), and:
   dl     when the last first-tier file (index/names/docs.json) finished downloading,
   first  when the first result was on screen (performance mark "ssg-search:first-result"),
-  after  first - dl: JSON parsing, lunr.Index.load, querying, fetching places.json or
+  after  first - dl: JSON parsing, lunr.Index.load, querying, fetching place shards or
          summary.json when the query needs them and the result's text shard (from localhost),
          rendering. Also split: indexes loaded (+ms after dl), query matched (+ms after dl).
 Each query runs --runs times in a fresh browser context; the best and the median are shown
@@ -41,7 +41,7 @@ from ssg.config import load_config  # noqa: E402
 from ssg.render import Renderer  # noqa: E402
 from ssg.search import data_files, pages  # noqa: E402
 
-INDEX_FILES = ("index.json", "names.json", "docs.json", "places.json", "summary.json")
+INDEX_FILES = ("index.json", "names.json", "docs.json", "summary.json")
 TIER1 = INDEX_FILES[:3]  # what every search downloads first
 
 
@@ -142,8 +142,10 @@ def main(argv: list[str] | None = None) -> int:
             for name in INDEX_FILES:
                 raw, z = sizes[name]
                 print(f"  {name:13s} {raw / 1e6:7.3f} MB raw  {z / 1e6:6.3f} MB gzip")
-            shards = [v for k, v in sizes.items() if k.startswith("text/")]
-            print(f"  text/*.json   {len(shards)} shards, each ~{shards[0][0] / 1e3:.0f} KB raw ~{shards[0][1] / 1e3:.0f} KB gzip")
+            for folder in ("places", "text"):
+                shards = [v for k, v in sizes.items() if k.startswith(folder + "/")]
+                print(f"  {folder}/*.json {len(shards):4d} shards, {sum(r for r, _ in shards) / 1e6:.3f} MB raw "
+                      f"{sum(z for _, z in shards) / 1e6:.3f} MB gzip in all, largest {max(z for _, z in shards) / 1e3:.1f} KB gzip")
             server = SiteServer(out)
             print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             try:
@@ -152,8 +154,9 @@ def main(argv: list[str] | None = None) -> int:
                                   key=lambda m: m["after"])
                     m, med = runs[0], runs[len(runs) // 2]
                     print(f"  q={m['query']!r:24s} fetched {m['gz'] / 1e6:.3f} MB gzip ({m['raw'] / 1e6:.2f} MB raw, "
-                          f"{len(m['files'])} files: {' '.join(f for f in m['files'] if not f.startswith('text/'))} "
-                          f"+{sum(f.startswith('text/') for f in m['files'])} shards); "
+                          f"{len(m['files'])} files: {' '.join(f for f in m['files'] if not f.startswith(('text/', 'places/')))} "
+                          f"+{sum(f.startswith('places/') for f in m['files'])} place shards "
+                          f"+{sum(f.startswith('text/') for f in m['files'])} text shards); "
                           f"first result {m['after']:.0f} ms after download (median {med['after']:.0f}; "
                           f"indexes loaded +{m['loaded'] - m['dl']:.0f}, matched +{m['matched'] - m['dl']:.0f}); {m['count']}")
             finally:

@@ -2,7 +2,8 @@
 
 A handout is paper a doctor gives a patient, so it must fit on two sheets for every trial,
 including those with 150 sites and 20,000 characters of criteria. The context below is
-therefore built from the plain-language summary and cut to fixed budgets; whatever is cut
+therefore built from the plain-language summary (never the raw criteria), capped, and then
+cut part by part until a small page model says it fits (fit_to_two_sheets); whatever is cut
 is summarised in words ("and 146 more places") and the reader is pointed to the web page.
 The build never needs a browser: printing to PDF is a separate command (ssg.pdf).
 """
@@ -18,7 +19,7 @@ from typing import Iterable
 import segno
 from markupsafe import Markup
 
-from ssg.model import Contact, Location, Status, Trial
+from ssg.model import Contact, Location, Status
 from ssg.site import urls
 from ssg.site.model import OutputFile, Site, TrialEntry
 
@@ -99,15 +100,21 @@ class Handout:
 
 def pages(site: Site, renderer) -> Iterable[OutputFile]:
     for entry in site.entries:
-        path = urls.handout_path(entry.trial.nct_id)
-        handout = build_handout(entry, site.config.base_url)
-        data = renderer.render(
-            TEMPLATE, path,
-            handout=handout,
-            trial_href=urls.relative(path, urls.trial_path(entry.trial.nct_id)),
-            glossary_path=urls.glossary_path(),
-        )
-        yield OutputFile(path, data)
+        yield handout_page(site, renderer, entry)
+
+
+def handout_page(site: Site, renderer, entry: TrialEntry) -> OutputFile:
+    """One trial's handout: depends on the entry, base_url and the templates only (the build's
+    cache and worker processes rely on that)."""
+    path = urls.handout_path(entry.trial.nct_id)
+    handout = build_handout(entry, site.config.base_url)
+    data = renderer.render(
+        TEMPLATE, path,
+        handout=handout,
+        trial_href=urls.relative(path, urls.trial_path(entry.trial.nct_id)),
+        glossary_path=urls.glossary_path(),
+    )
+    return OutputFile(path, data)
 
 
 def build_handout(entry: TrialEntry, base_url: str) -> Handout:
@@ -319,7 +326,7 @@ def find_words(text: str, glossary=None, limit: int = MAX_WORDS) -> tuple[Word, 
     if not by_string:
         return ()
     exact = {s: t for s, t in by_string.items() if sum(c.isupper() for c in s) >= 2}
-    folded = {s.casefold(): t for s, t in reversed(by_string.items()) if s not in exact}
+    folded = {s.casefold(): t for s, t in reversed(by_string.items()) if s not in exact}  # first wins
     words: dict[str, Word] = {}
     for m in _word_pattern(tuple(sorted(by_string))).finditer(text):
         term = exact.get(m.group()) or folded.get(m.group().casefold())

@@ -10,7 +10,6 @@ Needs chromium, pdfinfo, pdftotext, pdftoppm (poppler-utils) and zbarimg (zbar-t
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path

@@ -24,6 +24,7 @@ class Links(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
+        self.embedded: list[str] = []  # data: URLs of resources (an empty favicon), never of <a> links
         self.ids: set[str] = set()
 
     def handle_starttag(self, tag, attrs):
@@ -31,7 +32,10 @@ class Links(HTMLParser):
             if name == "id" and value:
                 self.ids.add(value)
             if (tag, name) in LINK_ATTRS and value is not None:
-                self.links.append(value)
+                if tag != "a" and value.startswith("data:"):
+                    self.embedded.append(value)
+                else:
+                    self.links.append(value)
 
 
 def scan(path: Path) -> Links:
@@ -160,3 +164,29 @@ def test_404_links_work_at_any_depth(seed_site):
         page_url = HOST + PREFIX + depth
         for href in internal:
             assert target_file(seed_site, urlsplit(urljoin(page_url, href)).path).is_file(), href
+
+
+def test_seed_site_links_answer_over_http(seed_site, serve):
+    # The same check through a real server under /repo/, as GitHub Pages serves a project site.
+    import urllib.error
+    import urllib.request
+
+    base = serve(seed_site, PREFIX)  # http://127.0.0.1:PORT/repo/
+    origin = base[: -len(PREFIX)]
+    urls = set()
+    for page in sorted(seed_site.rglob("*.html")):
+        page_url = base + page.relative_to(seed_site).as_posix()
+        for href in scan(page).links:
+            url = urljoin(page_url, href).split("#", 1)[0]
+            if url.startswith(origin):
+                urls.add(url)
+    assert len(urls) > 50
+    failures = []
+    for url in sorted(urls):
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                if response.status != 200:
+                    failures.append(f"{url}: {response.status}")
+        except urllib.error.HTTPError as e:
+            failures.append(f"{url}: {e.code}")
+    assert failures == []

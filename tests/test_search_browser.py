@@ -163,10 +163,10 @@ def test_nct_id_and_city(watched, search_url):
     page.fill("#search-q", "NCT07177911")
     wait_for_results(page, {"NCT07177911"})
     assert page.locator("#search-results mark").first.inner_text() == "NCT07177911"
-    assert not any(u.endswith("/search/places.json") for u in page.requests)
-    page.fill("#search-q", "chengdu")  # a place: loads places.json on demand
+    assert not any("/search/places/" in u for u in page.requests)
+    page.fill("#search-q", "chengdu")  # a place: loads its place shard on demand
     wait_for_results(page, {"NCT06839066", "NCT07177911"})  # both have a site in Chengdu
-    assert any(u.endswith("/search/places.json") for u in page.requests)
+    assert any(re.search(r"/repo/search/places/\d+\.json$", u) for u in page.requests)
     assert page.errors == []
 
 

@@ -93,15 +93,28 @@ def test_shards_split_every_shard_trials():
     assert "text/2.json" not in files
 
 
-def test_places_file_lists_trials_per_place_delta_encoded():
-    many = tuple(entry(f"NCT{i:08d}", f"Trial {i}", places=[("Lyon", None, "France")] if i % 2 else [])
-                 for i in range(1, 8))
+def test_place_shards_list_trials_per_place_delta_encoded(monkeypatch):
+    from ssg.search import documents
+
+    monkeypatch.setattr(documents, "PLACE_SHARD_REFS", 3)
+    cities = [("Lyon", None, "France"), ("Aarhus", None, "Denmark"), ("Zagreb", None, "Croatia")]
+    many = tuple(entry(f"NCT{i:08d}", f"Trial {i}", places=cities if i % 2 else cities[1:2]) for i in range(1, 8))
     files = data_files(many)
-    store, places = json.loads(files["docs.json"]), json.loads(files["places.json"])
-    lyon = store["tables"]["places"].index("Lyon")
-    gaps = places["trials"][lyon]
-    positions = [sum(gaps[: i + 1]) for i in range(len(gaps))]
-    assert [store["trials"]["id"][p] for p in positions] == [f"NCT{i:08d}" for i in (1, 3, 5, 7)]
+    store = json.loads(files["docs.json"])
+    names = store["tables"]["places"]
+    assert names == ["Aarhus", "Lyon", "Zagreb"]
+    # Aarhus has all 7 trials: a shard of its own, though over the limit; Lyon and Zagreb 4 each.
+    assert store["place_shards"] == [0, 1, 2]
+    shards = [json.loads(files[f"places/{n}.json"]) for n in range(3)]
+    assert "places/3.json" not in files
+    assert [s["first"] for s in shards] == [0, 1, 2]
+
+    def positions(gaps):
+        return [sum(gaps[: i + 1]) for i in range(len(gaps))]
+
+    ids = store["trials"]["id"]
+    assert [ids[p] for p in positions(shards[0]["trials"][0])] == [f"NCT{i:08d}" for i in range(1, 8)]
+    assert [ids[p] for p in positions(shards[1]["trials"][0])] == [f"NCT{i:08d}" for i in (1, 3, 5, 7)]
 
 
 def test_normalise_folds_accents_case_and_punctuation():
@@ -114,7 +127,7 @@ def test_trial_index_loads_and_finds_titles_in_python_lunr():
     idx = Index.load(build_trial_index(ENTRIES))
     assert [r["ref"] for r in idx.search("nephritis")] == ["0"]
     assert [r["ref"] for r in idx.search("walk*")] == []  # summaries are not in the title index
-    assert {f for f, _ in [("title", 8)]} == set(build_trial_index(ENTRIES)["fields"])
+    assert build_trial_index(ENTRIES)["fields"] == ["title"]
 
 
 def test_names_index_holds_each_name_once_with_kind_prefixed_refs():

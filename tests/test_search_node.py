@@ -107,25 +107,33 @@ def test_prefix_typo_and_all_words(seed_site, tmp_path):
     assert r["lupus zzzqqq"] == [] and r["zzzqqq"] == []  # every word must match
 
 
-def test_handmade_site_summary_tier_accents_and_places(tmp_path):
-    """Words only in a plain summary are found once summary.json loads; "malmo" finds Malmö."""
+@pytest.mark.parametrize("place_shard_refs", [1, 2000])
+def test_handmade_site_summary_tier_accents_and_places(tmp_path, monkeypatch, place_shard_refs):
+    """Words only in a plain summary are found once summary.json loads; "malmo" finds Malmö;
+    places are found whether each sits in its own shard or all share one."""
     from test_search_index import entry
 
-    from ssg.search import data_files
+    from ssg.search import data_files, documents
 
+    monkeypatch.setattr(documents, "PLACE_SHARD_REFS", place_shard_refs)
     entries = (
         entry("NCT00000001", "Anifrolumab in Lupus Nephritis", conditions=["Lupus Nephritis"],
-              places=[("Malmö", None, "Sweden")], summary="This study tests a medicine for lupus kidney disease."),
+              places=[("Malmö", None, "Sweden"), ("Aarhus", None, "Denmark")],
+              summary="This study tests a medicine for lupus kidney disease."),
         entry("NCT00000002", "Exercise After Stroke", conditions=["Stroke"], sponsor="City University",
-              places=[("Lyon", None, "France")], summary="This study looks at walking after a stroke."),
+              places=[("Lyon", None, "France"), ("Aarhus", None, "Denmark")],
+              summary="This study looks at walking after a stroke."),
     )
     site = tmp_path / "search"
     for name, data in data_files(entries).items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(data)
+    assert ("places/2.json" in data_files(entries)) == (place_shard_refs == 1)
     out = run_node(site, ["kidney", "walking", "malmo", "MALMÖ", "lyon stroke", "lyon lupus", "city univ",
-                          "anifrolumab", "00000002"], tmp_path)
+                          "anifrolumab", "00000002", "lyon", "aarhus", "sweden"], tmp_path)
     r = out["results"]
+    assert r["lyon"] == ["NCT00000002"] and r["sweden"] == ["NCT00000001"]
+    assert r["aarhus"] == ["NCT00000001", "NCT00000002"]
     assert r["kidney"] == ["NCT00000001"] and r["walking"] == ["NCT00000002"]
     assert r["malmo"] == r["MALMÖ"] == ["NCT00000001"]
     assert r["lyon stroke"] == ["NCT00000002"] and r["lyon lupus"] == []

@@ -6,7 +6,7 @@ Files written (all beside the page, so relative URLs work under any prefix):
   search/names.json     lunr index of distinct names: conditions, interventions, places,
                         countries, sponsors, keywords              (loaded on first use)
   search/docs.json      document store: filters and name positions (loaded on first use)
-  search/places.json    trials at each place             (loaded when a query matches a place)
+  search/places/<n>.json  trials at each place   (only the shards holding the places a query matches)
   search/summary.json   lunr index of plain first sentences (loaded when a word matches nothing else)
   search/text/<n>.json  titles, first sentences, places   (loaded for the results on screen)
   assets/vendor/lunr.min.js   copied from node_modules (npm, pinned in package-lock.json)
@@ -45,13 +45,15 @@ def data_files(entries) -> dict[str, bytes]:
     """The index and store files, by path relative to the search page's folder."""
     entries = tuple(entries)
     tables = name_tables(entries)
+    place_starts, place_shards = build_place_trials(entries, tables)
     files = {
         "index.json": dumps(build_trial_index(entries)),
         "names.json": dumps(build_names_index(tables)),
         "summary.json": dumps(build_summary_index(entries)),
-        "docs.json": dumps(build_store(entries, tables)),
-        "places.json": dumps(build_place_trials(entries, tables)),
+        "docs.json": dumps(build_store(entries, tables, place_starts)),
     }
+    for n, shard in enumerate(place_shards):
+        files[f"places/{n}.json"] = dumps(shard)
     for n, shard in enumerate(text_shards(entries, tables)):
         files[f"text/{n}.json"] = dumps(shard)
     return files

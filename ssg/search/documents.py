@@ -8,7 +8,7 @@ Two tiers, so that the first search at 10,000 trials downloads well under 1 MB g
   sex, healthy volunteers and *positions* in the name tables (conditions, interventions,
   sponsors, keywords, countries). A name shared by 500 trials is stored once. The same
   positions join the names index (see index.py) back to trials.
-- ``places.json`` (loaded when a query matches a place): the trials at each place.
+- ``places/<n>.json`` (loaded when a query matches a place in it): the trials at each place.
 - ``text/<n>.json`` (loaded only for results on screen): title, the plain summary's first
   sentence and places of trials ``n*SHARD .. n*SHARD+SHARD-1``.
 Records are in site order (sorted by NCT ID); a record's position is its lunr document ref.
@@ -118,7 +118,7 @@ def _delta(sorted_ints: list[int]) -> list[int]:
     return [b - a for a, b in zip([0] + sorted_ints, sorted_ints)]
 
 
-def build_store(entries, tables: dict[str, NameTable] | None = None) -> dict:
+def build_store(entries, tables: dict[str, NameTable] | None = None, place_shards: list[int] = ()) -> dict:
     """docs.json: labels, name tables and the trials as columns (position = lunr ref).
 
     Columns under "trials": id (NCT ID), status (code), phases ([codes]), min_age / max_age
@@ -157,20 +157,39 @@ def build_store(entries, tables: dict[str, NameTable] | None = None) -> dict:
             "open": list(OPEN_STATUSES),
         },
         "kinds": [[code, kind] for code, kind in KINDS],  # names index ref prefix -> table
+        "place_shards": list(place_shards),  # first place position in places/0.json, places/1.json, ...
         "tables": {kind: tables[kind].names for _, kind in KINDS},
         "trials": cols,
     }
 
 
-def build_place_trials(entries, tables: dict[str, NameTable]) -> dict:
-    """places.json, loaded only when a query matches a place name: for every place in the
-    places table, the positions of its trials, delta-encoded (the largest relation of all:
-    a multi-centre trial has up to hundreds of sites)."""
+# A place shard closes once it holds this many trial refs (~3 KB gzip); one very busy place may
+# exceed it alone. Places are sorted by name, so the places one prefix matches sit together.
+PLACE_SHARD_REFS = 2000
+
+
+def build_place_trials(entries, tables: dict[str, NameTable]) -> tuple[list[int], list[dict]]:
+    """places/<n>.json, loaded only for the places a query matches: for each place its trials'
+    positions, delta-encoded. The trial-place relation is the largest of all (a multi-centre
+    trial has up to hundreds of sites), so it is split into shards of consecutive places.
+
+    Returns (first place position of each shard, shard contents); the starts go in docs.json.
+    """
     by_place: list[list[int]] = [[] for _ in tables["places"].names]
     for pos, entry in enumerate(entries):
         for ref in tables["places"].refs(names_of(entry)["places"]):
             by_place[ref].append(pos)
-    return {"version": 1, "trials": [_delta(p) for p in by_place]}
+    starts: list[int] = []
+    shards: list[dict] = []
+    size = PLACE_SHARD_REFS
+    for place, trials in enumerate(by_place):
+        if size + len(trials) > PLACE_SHARD_REFS and (not shards or shards[-1]["trials"]):
+            starts.append(place)
+            shards.append({"first": place, "trials": []})
+            size = 0
+        shards[-1]["trials"].append(_delta(trials))
+        size += len(trials)
+    return starts, shards
 
 
 def text_shards(entries, tables: dict[str, NameTable]) -> list[dict]:

@@ -9,9 +9,9 @@ lower case, every run of non-letters/digits a space), so lunr's tokenizer and tr
 nothing left to disagree about between Python and JavaScript (their \\W classes differ on
 non-ASCII letters: lunr.js would trim "Malmö" to "malm").
 
-Two lunr indexes, both loadable by ``lunr.Index.load``: trials (index.json) and names
-(names.json). Trial refs are positions in docs.json ("0", "1", ...), shorter than NCT IDs in
-every posting.
+Three lunr indexes, each loadable by ``lunr.Index.load``: titles (index.json), distinct names
+(names.json) and plain first sentences (summary.json, loaded only when needed). Trial refs are
+positions in docs.json ("0", "1", ...), shorter than NCT IDs in every posting.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
  * Nothing is downloaded until search is used (the box gets focus or input, or the URL already
  * holds a query or filters). Then: index.json (lunr index of titles), names.json (lunr index of
  * distinct condition, medicine, place, country, sponsor and keyword names) and docs.json (the
- * document store). places.json and summary.json follow only when a query needs them, and
+ * document store). places/<n>.json and summary.json follow only when a query needs them, and
  * text/<n>.json only for results on screen. See ssg/search/ for why the data is split so.
  *
  * The first part (the engine) has no DOM code, so the tests run it in Node with real lunr.js.
@@ -40,7 +40,8 @@
     this.lunr = lunr;
     this.fetchJSON = fetchJSON;
     this.ready = null;
-    this.places = null;       // place position -> trial positions (places.json)
+    this.places = {};         // place position -> trial positions, for the place shards loaded so far
+    this.placeShards = {};    // shard number -> Promise
     this.summary = null;      // lunr index of plain first sentences (summary.json)
     this.shards = {};
   }
@@ -70,7 +71,7 @@
     this.byName = {};
     docs.kinds.forEach(function (pair) {
       var code = pair[0], kind = pair[1];
-      if (!t[kind]) { return; }  // places: trial lists come from places.json
+      if (!t[kind]) { return; }  // places: trial lists come from places/<n>.json
       var lists = docs.tables[kind].map(function () { return []; });
       t[kind].forEach(function (refs, pos) { refs.forEach(function (r) { lists[r].push(pos); }); });
       self.byName[code] = lists;
@@ -80,16 +81,37 @@
     docs.labels.open.forEach(function (s) { self.open[s] = true; });
   };
 
-  Engine.prototype.loadPlaces = function () {
-    var self = this;
-    return this.fetchJSON("places.json").then(function (p) {
-      self.places = p.trials.map(decodeDelta);
-    });
+  /* The shard holding place `n`: the last shard whose first place is <= n. */
+  Engine.prototype.placeShard = function (n) {
+    var starts = this.docs.place_shards, lo = 0, hi = starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= n) { lo = mid; } else { hi = mid - 1; }
+    }
+    return lo;
+  };
+
+  Engine.prototype.loadPlaces = function (ids) {
+    var self = this, wanted = {};
+    ids.forEach(function (n) { wanted[self.placeShard(n)] = true; });
+    return Promise.all(Object.keys(wanted).map(function (k) {
+      if (!self.placeShards[k]) {
+        self.placeShards[k] = self.fetchJSON("places/" + k + ".json").then(function (shard) {
+          shard.trials.forEach(function (gaps, i) { self.places[shard.first + i] = decodeDelta(gaps); });
+        });
+        self.placeShards[k].catch(function () { delete self.placeShards[k]; });
+      }
+      return self.placeShards[k];
+    }));
   };
 
   Engine.prototype.loadSummary = function () {
     var self = this;
-    return this.fetchJSON("summary.json").then(function (s) { self.summary = self.lunr.Index.load(s); });
+    if (!this.summaryLoading) {  // searches typed in quick succession share one download
+      this.summaryLoading = this.fetchJSON("summary.json").then(function (s) { self.summary = self.lunr.Index.load(s); });
+      this.summaryLoading.catch(function () { self.summaryLoading = null; });
+    }
+    return this.summaryLoading;
   };
 
   /* Query words: normalised, lunr's stop words dropped (they are not in the index) unless
@@ -134,10 +156,10 @@
       if (scores.size) { terms.add("nct" + digits); return scores; }
     }
     var exact = this.matchClauses(this.clauses(word, false), terms, need);
-    if (exact.size || need.places) { return exact; }
+    if (exact.size || need.places.length) { return exact; }
     if (word.length >= 4) {
       var typo = this.matchClauses(this.clauses(word, true), terms, need);
-      if (typo.size || need.places) { return typo; }
+      if (typo.size || need.places.length) { return typo; }
     }
     // Nothing in titles and names: the plain summaries may have the word (fetched once, then searched too).
     if (!this.summary) { need.summary = true; }
@@ -152,8 +174,8 @@
     this.names.query(clauses).forEach(function (r) {
       var code = r.ref.charAt(0), n = +r.ref.slice(1), list;
       if (code === "p") {
-        if (!self.places) { need.places = true; return; }
         list = self.places[n];
+        if (!list) { need.places.push(n); return; }
       } else {
         list = self.byName[code][n];
       }
@@ -169,7 +191,7 @@
   /* Every word must match (in any field); scores add up. Returns
      {positions: [..] best first, or null for "no words: every trial", terms: Set, need}. */
   Engine.prototype.run = function (query) {
-    var words = this.words(query), terms = new Set(), need = {};
+    var words = this.words(query), terms = new Set(), need = { places: [], summary: false };
     if (!words.length) { return { positions: null, terms: terms, need: need }; }
     var total = null;
     for (var i = 0; i < words.length; i++) {
@@ -188,12 +210,14 @@
     return { positions: positions, terms: terms, need: need };
   };
 
-  /* run(), loading places.json or summary.json first when the query needs them. */
+  /* run(), loading place shards or summary.json first when the query needs them. */
   Engine.prototype.search = function (query) {
     var self = this;
+    var rounds = 0;  // each round loads more; three is all a query can need (places, summary)
     return this.load().then(function again() {
       var r = self.run(query);
-      if (r.need.places && !self.places) { return self.loadPlaces().then(again); }
+      if (++rounds > 3) { return r; }
+      if (r.need.places.length) { return self.loadPlaces(r.need.places).then(again); }
       if (r.need.summary && !self.summary) { return self.loadSummary().then(again); }
       return r;
     });

@@ -3,7 +3,7 @@
  * Nothing is downloaded until search is used (the box gets focus or input, or the URL already
  * holds a query or filters). Then: index.json (lunr index of titles), names.json (lunr index of
  * distinct condition, medicine, place, country, sponsor and keyword names) and docs.json (the
- * document store). places.json and summary.json follow only when a query needs them, and
+ * document store). places/<n>.json and summary.json follow only when a query needs them, and
  * text/<n>.json only for results on screen. See ssg/search/ for why the data is split so.
  *
  * The first part (the engine) has no DOM code, so the tests run it in Node with real lunr.js.
@@ -40,7 +40,8 @@
     this.lunr = lunr;
     this.fetchJSON = fetchJSON;
     this.ready = null;
-    this.places = null;       // place position -> trial positions (places.json)
+    this.places = {};         // place position -> trial positions, for the place shards loaded so far
+    this.placeShards = {};    // shard number -> Promise
     this.summary = null;      // lunr index of plain first sentences (summary.json)
     this.shards = {};
   }
@@ -70,7 +71,7 @@
     this.byName = {};
     docs.kinds.forEach(function (pair) {
       var code = pair[0], kind = pair[1];
-      if (!t[kind]) { return; }  // places: trial lists come from places.json
+      if (!t[kind]) { return; }  // places: trial lists come from places/<n>.json
       var lists = docs.tables[kind].map(function () { return []; });
       t[kind].forEach(function (refs, pos) { refs.forEach(function (r) { lists[r].push(pos); }); });
       self.byName[code] = lists;
@@ -80,16 +81,37 @@
     docs.labels.open.forEach(function (s) { self.open[s] = true; });
   };
 
-  Engine.prototype.loadPlaces = function () {
-    var self = this;
-    return this.fetchJSON("places.json").then(function (p) {
-      self.places = p.trials.map(decodeDelta);
-    });
+  /* The shard holding place `n`: the last shard whose first place is <= n. */
+  Engine.prototype.placeShard = function (n) {
+    var starts = this.docs.place_shards, lo = 0, hi = starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= n) { lo = mid; } else { hi = mid - 1; }
+    }
+    return lo;
+  };
+
+  Engine.prototype.loadPlaces = function (ids) {
+    var self = this, wanted = {};
+    ids.forEach(function (n) { wanted[self.placeShard(n)] = true; });
+    return Promise.all(Object.keys(wanted).map(function (k) {
+      if (!self.placeShards[k]) {
+        self.placeShards[k] = self.fetchJSON("places/" + k + ".json").then(function (shard) {
+          shard.trials.forEach(function (gaps, i) { self.places[shard.first + i] = decodeDelta(gaps); });
+        });
+        self.placeShards[k].catch(function () { delete self.placeShards[k]; });
+      }
+      return self.placeShards[k];
+    }));
   };
 
   Engine.prototype.loadSummary = function () {
     var self = this;
-    return this.fetchJSON("summary.json").then(function (s) { self.summary = self.lunr.Index.load(s); });
+    if (!this.summaryLoading) {  // searches typed in quick succession share one download
+      this.summaryLoading = this.fetchJSON("summary.json").then(function (s) { self.summary = self.lunr.Index.load(s); });
+      this.summaryLoading.catch(function () { self.summaryLoading = null; });
+    }
+    return this.summaryLoading;
   };
 
   /* Query words: normalised, lunr's stop words dropped (they are not in the index) unless
@@ -106,43 +128,54 @@
   };
 
   /* One word as lunr clauses: the exact (stemmed) word counts most, then the word as a prefix
-     (results as you type), then one typo for words of 4 letters or more ("lupis" -> lupus: the
-     stem "lupi" is one edit from the indexed "lupu"). */
-  Engine.prototype.clauses = function (word) {
+     (results as you type). Only when that finds nothing anywhere, one typo is allowed for words
+     of 4 letters or more ("lupis" -> lupus: the stem "lupi" is one edit from the indexed "lupu");
+     expanding typos for a word that is spelt right costs time and adds noise. */
+  Engine.prototype.clauses = function (word, typo) {
     var lunr = this.lunr, stem = this.stem(word);
     return function (q) {
-      q.term(stem, { usePipeline: false, boost: 10 });
-      q.term(word, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 3 });
-      if (word.length >= 4) {
-        q.term(stem, { usePipeline: false, editDistance: 1, boost: 1 });
-        if (stem !== word) { q.term(word, { usePipeline: false, editDistance: 1, boost: 1 }); }
+      if (!typo) {
+        q.term(stem, { usePipeline: false, boost: 10 });
+        q.term(word, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 3 });
+        return;
       }
+      q.term(stem, { usePipeline: false, editDistance: 1, boost: 1 });
+      if (stem !== word) { q.term(word, { usePipeline: false, editDistance: 1, boost: 1 }); }
     };
   };
 
   /* Scores of the trials one word matches: Map(position -> score). Sets flags on `need`
      when a tier not yet loaded may hold more matches. */
   Engine.prototype.matchWord = function (word, terms, need) {
+    var id = ID_WORD.exec(word);
+    if (id) {
+      var scores = new Map(), digits = id[1];
+      this.lowerIds.forEach(function (lid, pos) {
+        if (lid.slice(3).indexOf(digits) === 0) { scores.set(pos, 100); }
+      });
+      if (scores.size) { terms.add("nct" + digits); return scores; }
+    }
+    var exact = this.matchClauses(this.clauses(word, false), terms, need);
+    if (exact.size || need.places.length) { return exact; }
+    if (word.length >= 4) {
+      var typo = this.matchClauses(this.clauses(word, true), terms, need);
+      if (typo.size || need.places.length) { return typo; }
+    }
+    // Nothing in titles and names: the plain summaries may have the word (fetched once, then searched too).
+    if (!this.summary) { need.summary = true; }
+    return exact;
+  };
+
+  Engine.prototype.matchClauses = function (clauses, terms, need) {
     var scores = new Map(), self = this;
     function add(pos, score) { scores.set(pos, (scores.get(pos) || 0) + score); }
     function collect(r) { Object.keys(r.matchData.metadata).forEach(function (t) { terms.add(t); }); }
-
-    var id = ID_WORD.exec(word);
-    if (id) {
-      var digits = id[1];
-      this.lowerIds.forEach(function (lid, pos) {
-        if (lid.slice(3).indexOf(digits) === 0) { add(pos, 100); }
-      });
-      terms.add("nct" + digits);
-      if (scores.size) { return scores; }
-    }
-    var clauses = this.clauses(word);
     this.titles.query(clauses).forEach(function (r) { collect(r); add(+r.ref, r.score); });
     this.names.query(clauses).forEach(function (r) {
       var code = r.ref.charAt(0), n = +r.ref.slice(1), list;
       if (code === "p") {
-        if (!self.places) { need.places = true; return; }
         list = self.places[n];
+        if (!list) { need.places.push(n); return; }
       } else {
         list = self.byName[code][n];
       }
@@ -151,8 +184,6 @@
     });
     if (this.summary) {
       this.summary.query(clauses).forEach(function (r) { collect(r); add(+r.ref, r.score); });
-    } else if (!scores.size) {
-      need.summary = true;
     }
     return scores;
   };
@@ -160,7 +191,7 @@
   /* Every word must match (in any field); scores add up. Returns
      {positions: [..] best first, or null for "no words: every trial", terms: Set, need}. */
   Engine.prototype.run = function (query) {
-    var words = this.words(query), terms = new Set(), need = {};
+    var words = this.words(query), terms = new Set(), need = { places: [], summary: false };
     if (!words.length) { return { positions: null, terms: terms, need: need }; }
     var total = null;
     for (var i = 0; i < words.length; i++) {
@@ -179,12 +210,14 @@
     return { positions: positions, terms: terms, need: need };
   };
 
-  /* run(), loading places.json or summary.json first when the query needs them. */
+  /* run(), loading place shards or summary.json first when the query needs them. */
   Engine.prototype.search = function (query) {
     var self = this;
+    var rounds = 0;  // each round loads more; three is all a query can need (places, summary)
     return this.load().then(function again() {
       var r = self.run(query);
-      if (r.need.places && !self.places) { return self.loadPlaces().then(again); }
+      if (++rounds > 3) { return r; }
+      if (r.need.places.length) { return self.loadPlaces(r.need.places).then(again); }
       if (r.need.summary && !self.summary) { return self.loadSummary().then(again); }
       return r;
     });
@@ -445,17 +478,22 @@
     countEl.textContent = words;
   }
 
+  /* The next page of results, each shown as soon as it and those before it have their text
+     (a result's title lives in a text shard fetched on demand). */
   function showMore(gen) {
     var slice = current.positions.slice(shown, shown + pageSize);
-    return Promise.all(slice.map(function (pos) { return engine.result(pos); })).then(function (results) {
-      if (gen !== generation) { return; }
-      results.forEach(function (r) { list.appendChild(renderResult(r)); });
-      shown += results.length;
-      more.hidden = shown >= current.positions.length;
-      if (results.length && !firstResultMarked) {
-        firstResultMarked = true;
-        mark("first-result");
-      }
+    var pending = slice.map(function (pos) { return engine.result(pos); });
+    var chain = Promise.resolve();
+    pending.forEach(function (p) {
+      chain = chain.then(function () { return p; }).then(function (r) {
+        if (gen !== generation) { return; }
+        list.appendChild(renderResult(r));
+        shown += 1;
+        if (!firstResultMarked) { firstResultMarked = true; mark("first-result"); }
+      });
+    });
+    return chain.then(function () {
+      if (gen === generation) { more.hidden = shown >= current.positions.length; }
     });
   }
 
@@ -494,17 +532,18 @@
   }
 
   var typingTimer = null;
-  function onType() {
+  function onType(push) {
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(function () { sync(false); }, 120);
+    typingTimer = setTimeout(function () { sync(push === true); }, 120);
   }
 
   function prefetch() { engine.load().catch(function () {}); }
 
   box.addEventListener("focus", prefetch);
-  box.addEventListener("input", onType);
-  form.addEventListener("input", function (e) { if (e.target !== box && e.target.name === "age") { onType(); } });
-  form.addEventListener("change", function (e) { if (e.target !== box) { sync(true); } });
+  box.addEventListener("input", function () { onType(false); });
+  // A new age is a new search (Back returns to the old one); the query box only replaces.
+  form.addEventListener("input", function (e) { if (e.target.name === "age") { onType(true); } });
+  form.addEventListener("change", function (e) { if (e.target !== box) { clearTimeout(typingTimer); sync(true); } });
   form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(typingTimer); sync(true); });
   more.addEventListener("click", function () {
     var first = shown;

@@ -1,0 +1,1 @@
+"""The site model: trials enriched with plain summaries and taxonomy terms, and its URL scheme."""

@@ -1,0 +1,94 @@
+"""Enrich phase: parsed trials -> the Site model (pure: no files, no clock).
+
+Also plans every output path before anything is rendered, so that two sources that would
+write one file are reported with both their names instead of one silently overwriting the other.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from ssg.config import SiteConfig
+from ssg.errors import BuildError
+from ssg.model import Trial
+from ssg.site import urls
+from ssg.site.model import ExtraPage, Site, TrialEntry
+from ssg.site.taxonomy import condition_taxonomy, sponsor_taxonomy
+
+
+def extra_page(slug: str, text: str, source: str = "") -> ExtraPage:
+    """A Markdown page; its first "# Heading" becomes the title and leaves the body."""
+    lines = text.lstrip("\ufeff").splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].startswith("# "):
+        title = lines[first][2:].strip().strip("#").strip()
+        body = "\n".join(lines[first + 1:]).strip("\n") + "\n"
+    else:
+        title = slug.replace("-", " ").capitalize()
+        body = text
+    return ExtraPage(slug=slug, title=title or slug, markdown=body, source=source)
+
+
+def assemble(
+    config: SiteConfig,
+    trials: Iterable[Trial],
+    summaries: Mapping[str, object],
+    pages: Iterable[ExtraPage] = (),
+) -> Site:
+    """The Site: trials sorted by NCT ID, each with its plain summary and taxonomy terms."""
+    trials = sorted(trials, key=lambda t: t.nct_id)
+    conditions = condition_taxonomy(trials)
+    sponsors = sponsor_taxonomy(trials)
+    entries = tuple(
+        TrialEntry(
+            trial=t,
+            plain=summaries.get(t.nct_id),
+            conditions=conditions.by_trial.get(t.nct_id, ()),
+            sponsors=sponsors.by_trial.get(t.nct_id, ()),
+        )
+        for t in trials
+    )
+    return Site(
+        config=config,
+        entries=entries,
+        conditions=conditions.terms,
+        sponsors=sponsors.terms,
+        pages=tuple(sorted(pages, key=lambda p: (p.slug, p.source))),
+    )
+
+
+def planned_paths(site: Site) -> list[tuple[str, str]]:
+    """(output path, what makes it) for every page the site will have, before rendering."""
+    plan = [
+        (urls.home_path(), "home page"),
+        (urls.conditions_path(), "condition index"),
+        (urls.sponsors_path(), "sponsor index"),
+        (urls.search_path(), "search page"),
+        (urls.glossary_path(), "glossary"),
+        (urls.not_found_path(), "404 page"),
+        (urls.sitemap_path(), "sitemap"),
+        (urls.robots_path(), "robots.txt"),
+    ]
+    for e in site.entries:
+        sources = ", ".join(s.path for s in e.trial.sources) or e.trial.nct_id
+        plan.append((urls.trial_path(e.trial.nct_id), f"trial {e.trial.nct_id} ({sources})"))
+        plan.append((urls.handout_path(e.trial.nct_id), f"handout of {e.trial.nct_id} ({sources})"))
+    plan += [(urls.condition_path(t.slug), f"condition {t.name!r}") for t in site.conditions]
+    plan += [(urls.sponsor_path(t.slug), f"sponsor {t.name!r}") for t in site.sponsors]
+    for p in site.pages:
+        plan.append((urls.extra_page_path(p.slug), f"page {p.source or p.slug}"))
+        if p.slug in urls.RESERVED_SLUGS:
+            plan.append((urls.extra_page_path(p.slug), f"the site's own {p.slug}/ section"))
+    return plan
+
+
+def check_output_paths(site: Site) -> None:
+    """Raise BuildError naming both sources when two of them would write one output path."""
+    makers: dict[str, list[str]] = defaultdict(list)
+    for path, what in planned_paths(site):
+        makers[path].append(what)
+    clashes = [f"{path} would be written by {' and '.join(whats)}" for path, whats in sorted(makers.items())
+               if len(whats) > 1]
+    if clashes:
+        raise BuildError("enrich", "two sources write one output path:\n  " + "\n  ".join(clashes))
