@@ -26,7 +26,7 @@ test: setup
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: setup
-	$(PY) bench/run
+	$(PY) bench/run --hugo $(BENCH_ARGS)
 
 clean-venv:
 	rm -rf $(VENV) node_modules

@@ -348,3 +348,12 @@ def test_related_lines_without_title_status_or_phase():
                   own_id="NCT00000001")
     assert [(r.nct_id, r.title, r.status, r.phases) for r in got] == [
         ("NCT00000002", "A title", Status.COMPLETED, []), ("NCT00000003", None, Status.RECRUITING, ["NA"])]
+
+
+def test_lone_investigators_masked_role_is_not_a_section_header():
+    # "Investigators" is also a section header; under Study Design, without a blurb after it, it is a masked role.
+    text, _ = seed_text("003")
+    text = text.replace("Participants Caregivers Investigators Outcome Assessors", "Investigators")
+    trial = labelled.parse(text, "lone-investigators.txt")
+    assert trial.design.masked_roles == ["INVESTIGATOR"]
+    assert [a.label for a in trial.arms] == ["CC312", "Placebo"]

@@ -97,8 +97,8 @@ def split_sections(
     sections: dict[str, Section] = {}
     current: Section | None = None
     seen_content = False
-    for no, t in lines:
-        if t in headers or (prefixes and t.startswith(prefixes)):
+    for i, (no, t) in enumerate(lines):
+        if (t in headers or (prefixes and t.startswith(prefixes))) and not _masked_roles_value(lines, i, skip_blurb):
             current = Section(t, no)
             if t not in sections:
                 sections[t] = current
@@ -113,6 +113,14 @@ def split_sections(
                 continue
         current.lines.append((no, t))
     return head, sections
+
+
+def _masked_roles_value(lines: list[tuple[int, str]], i: int, skip_blurb: bool) -> bool:
+    """A lone "Investigators" under Study Design names a masked role; as a header, a blurb follows it."""
+    if not skip_blurb or not MASKED_ROLES_LINE_RE.match(lines[i][1]):
+        return False
+    following = next((t for _, t in lines[i + 1:i + 4] if t), "")
+    return not is_blurb(following)
 
 
 def clean(text: str) -> str:
