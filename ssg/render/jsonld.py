@@ -12,6 +12,7 @@ import json
 from markupsafe import Markup
 
 from ssg.model import Status, Trial
+from ssg.plain.words import PHASE_NAMES  # "Phase 1" etc.; NA has no schema.org phase
 
 # schema.org MedicalTrialDesign / MedicalStudyStatus values.
 STUDY_STATUS = {
@@ -23,13 +24,6 @@ STUDY_STATUS = {
     Status.SUSPENDED: "Suspended",
     Status.TERMINATED: "Terminated",
     Status.WITHDRAWN: "Withdrawn",
-}
-PHASE_NAMES = {
-    "EARLY_PHASE1": "Early Phase 1",
-    "PHASE1": "Phase 1",
-    "PHASE2": "Phase 2",
-    "PHASE3": "Phase 3",
-    "PHASE4": "Phase 4",
 }
 _ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
             0x2028: "\\u2028", 0x2029: "\\u2029"}
