@@ -1,17 +1,32 @@
 """`build_site`: content/ -> site/ in named phases (load, merge, enrich, render, write).
 
 Everything before the write phase is a pure function of its input; pages stream from the producers
-straight to disk through SiteWriter, so memory stays bounded by one page at a time.
+straight to disk through SiteWriter, so memory stays bounded by the pages in flight.
 
-Room for parallel and incremental builds (issue 7): Site, TrialEntry and Trial are frozen and
-picklable, and a Renderer is rebuilt from (site, templates_dir, build_date), so a worker process can
-render any slice of trial pages and hand back OutputFiles (or write them itself) without shared
-state; parsing and plain summaries are per-record pure functions that a pool can map too.
+Parallel: parsing, plain summaries and the per-item pages (trials, handouts, condition and sponsor
+pages) are mapped over forked worker processes (ssg.parallel) in input order; jobs=1 does it all
+in this process. The output is the same bytes whatever the job count.
+
+Incremental (ssg.cache): each piece of work is looked up by a key that hashes everything it is
+made from, so a rebuild redoes only the pieces whose inputs changed. Keys:
+  record   CODE, the record's path and bytes                      -> parsed Trial
+  trial    the record keys of an NCT ID, in load order            -> merged Trial's plain summary
+  env      CODE, site config, build date, extra pages (every page's nav lists them), and the
+           templates the kind of page uses (its template and those it extends/imports/includes)
+  page     trial page: env, trial key, its condition and sponsor Terms, the trial keys of the
+           related trials it links; handout: env, trial key; condition/sponsor page: env, the
+           Term (name, slug, members in order), its members' trial keys
+  search   CODE, every entry's trial key and Terms                -> the search index files
+Site-wide pages (home, A-Z indexes, search page, glossary, 404, sitemap) are always rendered;
+static files are always copied. CODE hashes ssg's own files and library versions, so changing
+ssg invalidates everything.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +34,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import ssg
+from ssg import parallel
+from ssg.cache import BuildCache, code_version, digest
 from ssg.config import ConfigError, SiteConfig, load_config
 from ssg.errors import BuildError, OutputDirRefused, ParseError
 from ssg.model import Trial
@@ -26,6 +43,7 @@ from ssg.site.assemble import assemble, check_output_paths, extra_page
 from ssg.site.model import ExtraPage, OutputFile, Site
 from ssg.site.urls import slugify
 from ssg.sources import parse_file, record_files
+from ssg.site.model import Term, TrialEntry
 from ssg.write import SiteWriter
 
 PROJECT_ROOT = Path(ssg.__file__).resolve().parent.parent
@@ -50,6 +68,8 @@ class BuildReport:
     trials: int = 0
     out_dir: Path | None = None
     written: bool = False  # True once the new site has been swapped in
+    rendered: int = 0  # per-item pages rendered this time (the rest came from the cache)
+    reused: int = 0  # per-item pages taken from the cache
 
 
 def build_date() -> str | None:
@@ -65,18 +85,51 @@ def build_date() -> str | None:
 
 # --- phases --------------------------------------------------------------------------------
 
+def _parse_task(path: str) -> tuple[str, object]:
+    """One record -> ("ok", Trial) or ("error", message); errors as text, so they cross processes."""
+    try:
+        return "ok", parse_file(path)
+    except ParseError as e:
+        return "error", f"error: {e}"
+
+
+def load_keyed(trials_dir: Path, report: BuildReport, progress: Progress | None = None, *,
+               jobs: int = 1, cache: BuildCache | None = None) -> list[tuple[str, Trial]]:
+    """(record key, Trial) for every record that parses; a broken one is reported and left out."""
+    files = record_files([trials_dir]) if trials_dir.is_dir() else []
+    code = code_version()
+    keys: list[str | None] = []
+    for p in files:
+        try:
+            keys.append(digest("record", code, str(p), cache.file_digest(p)) if cache else None)
+        except OSError:
+            keys.append(None)  # unreadable: parse_file reports why
+    if cache:
+        cache.forget_files({os.path.abspath(p) for p in files})
+    results: list[tuple[str, object] | None] = [
+        (("ok", t) if (t := cache.get("record", k)) is not None else None) if cache and k else None
+        for k in keys]
+    todo = [i for i, r in enumerate(results) if r is None]
+    done = len(files) - len(todo)
+    for i, result in zip(todo, parallel.ordered_map(_parse_task, [str(files[i]) for i in todo], jobs=jobs)):
+        results[i] = result
+        if cache and keys[i] and result[0] == "ok":
+            cache.put("record", keys[i], result[1])
+        done += 1
+        if progress:
+            progress("load", done, len(files))
+    out = []
+    for p, k, (status, value) in zip(files, keys, results):
+        if status == "ok":
+            out.append((k or digest("record", code, str(p), "uncached", len(out)), value))
+        else:
+            report.errors.append(value)
+    return out
+
+
 def load_records(trials_dir: Path, report: BuildReport, progress: Progress | None = None) -> list[Trial]:
     """Parse every record; a broken one is reported by file and reason and left out."""
-    files = record_files([trials_dir]) if trials_dir.is_dir() else []
-    trials = []
-    for i, path in enumerate(files, 1):
-        try:
-            trials.append(parse_file(path))
-        except ParseError as e:
-            report.errors.append(f"error: {e}")
-        if progress:
-            progress("load", i, len(files))
-    return trials
+    return [t for _, t in load_keyed(trials_dir, report, progress)]
 
 
 def load_pages(pages_dir: Path, report: BuildReport) -> list[ExtraPage]:
@@ -109,23 +162,62 @@ def merge(trials: list[Trial]) -> list[Trial]:
     return merge_trials(trials)
 
 
-def summarise_all(trials: list[Trial], report: BuildReport) -> tuple[list[Trial], dict[str, object]]:
+def trial_keys(keyed: list[tuple[str, Trial]]) -> dict[str, str]:
+    """NCT ID -> a key over the record keys merged into it (merge is a pure function of them)."""
+    by_id: dict[str, list[str]] = {}
+    for key, t in keyed:
+        by_id.setdefault(t.nct_id, []).append(key)
+    return {nct: digest("trial", *ks) for nct, ks in by_id.items()}
+
+
+def _summary_task(trial: Trial) -> tuple[str, object]:
+    from ssg.plain import summarise
+
+    try:
+        return "ok", summarise(trial)
+    except Exception as e:  # noqa: BLE001 - one bad trial must not stop the site
+        where = ", ".join(s.path for s in trial.sources) or trial.nct_id
+        return "error", f"error: [enrich] {where}: plain summary failed: {type(e).__name__}: {e}"
+
+
+def _summary_by_index(i: int) -> tuple[str, object]:
+    return _summary_task(parallel.shared["trials"][i])
+
+
+def warm_up_plain() -> None:
+    """Load cmudict once here (textstat reads it at first use), so forked workers share it instead of each loading it."""
+    from ssg.plain.readability import syllable_count
+
+    syllable_count("warm")
+
+
+def summarise_all(trials: list[Trial], report: BuildReport, *, jobs: int = 1, cache: BuildCache | None = None,
+                  keys: dict[str, str] | None = None) -> tuple[list[Trial], dict[str, object]]:
     """Plain summaries; a trial whose summary cannot be made is reported and left out."""
     try:
-        from ssg.plain import summarise
+        import ssg.plain  # noqa: F401
     except ImportError:
         report.warnings.append("warning: ssg.plain is not available; trial pages have no plain summary")
         return trials, {}
+    results: list[tuple[str, object] | None] = [None] * len(trials)
+    if cache and keys:
+        for i, t in enumerate(trials):
+            results[i] = cache.get("plain", keys[t.nct_id])
+    todo = [i for i, r in enumerate(results) if r is None]
+    if todo:
+        warm_up_plain()
+    for i, result in zip(todo, parallel.ordered_map(_summary_by_index, todo, jobs=jobs, state={"trials": trials})):
+        results[i] = result
+        if cache and keys:
+            cache.put("plain", keys[trials[i].nct_id], result)
     kept, summaries = [], {}
-    for t in trials:
-        try:
-            summaries[t.nct_id] = summarise(t)
-            kept.append(t)
-        except Exception as e:  # noqa: BLE001 - one bad trial must not stop the site
-            where = ", ".join(s.path for s in t.sources) or t.nct_id
-            report.errors.append(f"error: [enrich] {where}: plain summary failed: {type(e).__name__}: {e}")
+    for t, (status, value) in zip(trials, results):
+        if status != "ok":
+            report.errors.append(value)
             continue
-        grade = getattr(summaries[t.nct_id], "grade", None)
+        summaries[t.nct_id] = value
+        kept.append(t)
+        grade = getattr(value, "grade", None)
         if grade is not None and grade > MAX_GRADE:
             report.warnings.append(f"warning: {t.nct_id}: plain summary reads at grade {grade:.1f} (aim: {MAX_GRADE:g} or lower)")
     return kept, summaries
@@ -142,19 +234,23 @@ def _template_place(e: Exception) -> str:
     return place
 
 
-def run_producer(name: str, produce: Callable, site: Site, renderer) -> Iterator[OutputFile]:
+def _render_error(name: str, e: Exception) -> BuildError:
+    place = getattr(e, "filename", None) and f"{e.filename}:{e.lineno}" or _template_place(e)
+    return BuildError("render", f"{name}: {type(e).__name__}: {e}", place or None)
+
+
+def run_producer(name: str, produce: Callable, site: Site, renderer, **options) -> Iterator[OutputFile]:
     """A producer's files; a template mistake becomes a BuildError naming the template and line."""
     import jinja2
 
     try:
-        yield from produce(site, renderer)
+        yield from produce(site, renderer, **options)
     except jinja2.TemplateError as e:
-        place = getattr(e, "filename", None) and f"{e.filename}:{e.lineno}" or _template_place(e)
-        raise BuildError("render", f"{name}: {type(e).__name__}: {e}", place or None) from e
+        raise _render_error(name, e) from e
 
 
-def producers(report: BuildReport) -> list[tuple[str, Callable]]:
-    """The page producers that exist; a missing module is skipped with a warning (work in progress)."""
+def producers(report: BuildReport) -> list[tuple[str, object]]:
+    """The page producer modules that exist; a missing one is skipped with a warning (work in progress)."""
     found = []
     for name in PRODUCERS:
         try:
@@ -167,7 +263,7 @@ def producers(report: BuildReport) -> list[tuple[str, Callable]]:
         if not hasattr(module, "pages"):  # e.g. a package whose __init__ is not written yet
             report.warnings.append(f"warning: {name}.pages not available yet; its pages were skipped")
             continue
-        found.append((name, module.pages))
+        found.append((name, module))
     return found
 
 
@@ -177,6 +273,227 @@ def _counted(files: Iterable[OutputFile], progress: Progress | None, report: Bui
         if progress:
             progress("render", report.pages, None)
         yield f
+
+
+# --- per-item pages: keys, rendering in workers ------------------------------------------------
+
+@dataclass(frozen=True)
+class Item:
+    """One page rendered on its own: kind is "trial", "handout", "condition" or "sponsor"."""
+
+    kind: str
+    index: int  # into site.entries, site.conditions or site.sponsors
+    path: str
+    key: str  # hash of every input of the page (see "Keys" above)
+
+
+def _term_key(term: Term, memo: dict[int, str] | None = None) -> str:
+    """A key over a Term; ``memo`` (by id, for one build's Site) since a term is shared by many trials."""
+    if memo is not None and (k := memo.get(id(term))) is not None:
+        return k
+    k = digest("term", term.name, term.slug, term.inferred, *term.nct_ids)
+    if memo is not None:
+        memo[id(term)] = k
+    return k
+
+
+def plan_items(site: Site, modules: dict[str, object], env: dict[str, str], keys: dict[str, str]) -> list[Item]:
+    """The per-item pages in a fixed order, each with its key."""
+    from ssg.site import urls
+
+    items: list[Item] = []
+    memo: dict[int, str] = {}
+
+    def tkey(term: Term) -> str:
+        return _term_key(term, memo)
+
+    if "ssg.site.pages" in modules:
+        for i, e in enumerate(site.entries):
+            nct = e.trial.nct_id
+            related = []
+            for r in e.trial.related:
+                other = r.nct_id.strip()
+                related += [other, keys.get(other, "-") if site.entry(other) else "-"]
+            items.append(Item("trial", i, urls.trial_path(nct), digest(
+                "trial.html", env["trial"], keys[nct], *[tkey(t) for t in e.conditions], "|",
+                *[tkey(t) for t in e.sponsors], "|", *related)))
+    if "ssg.handout" in modules:
+        for i, e in enumerate(site.entries):
+            nct = e.trial.nct_id
+            items.append(Item("handout", i, urls.handout_path(nct), digest("handout.html", env["handout"], keys[nct])))
+    if "ssg.site.pages" in modules:
+        for kind, terms, path_of in (("condition", site.conditions, urls.condition_path),
+                                     ("sponsor", site.sponsors, urls.sponsor_path)):
+            for i, t in enumerate(terms):
+                items.append(Item(kind, i, path_of(t.slug),
+                                  digest(f"{kind}.html", env[kind], tkey(t), *[keys.get(n, "-") for n in t.nct_ids])))
+    return items
+
+
+def _render_item(item: Item) -> tuple[str, object]:
+    """Worker: one page -> ("ok", bytes) or ("error", (message, place))."""
+    import jinja2
+
+    from ssg import handout
+    from ssg.site import pages
+
+    site, renderer = parallel.shared["site"], parallel.shared["renderer"]
+    try:
+        if item.kind == "trial":
+            f = pages.trial_page(site, renderer, site.entries[item.index])
+        elif item.kind == "handout":
+            f = handout.handout_page(site, renderer, site.entries[item.index])
+        elif item.kind == "condition":
+            f = pages.condition_page(site, renderer, site.conditions[item.index])
+        else:
+            f = pages.sponsor_page(site, renderer, site.sponsors[item.index])
+    except jinja2.TemplateError as e:
+        err = _render_error(f"{item.kind} page {item.path}", e)
+        return "error", (err.problem, err.path)
+    return "ok", f.data
+
+
+def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, report: BuildReport, *,
+                jobs: int, cache: BuildCache | None, progress: Progress | None) -> None:
+    """Per-item pages: unchanged ones linked from the cache, the rest rendered (in parallel)."""
+    todo = []
+    for item in items:
+        blob = cache.page(item.key) if cache else None
+        if blob is not None:
+            try:
+                writer.reuse(item.path, blob)
+            except OSError:  # the blob went away (another build pruned it): render the page
+                writer.written.discard(item.path)
+                todo.append(item)
+                continue
+            report.reused += 1
+            report.pages += 1
+        else:
+            todo.append(item)
+    chunk = max(1, min(32, len(todo) // (jobs * 8) or 1))
+    for item, (status, value) in zip(todo, parallel.ordered_map(
+            _render_item, todo, jobs=jobs, chunksize=chunk, state={"site": site, "renderer": renderer})):
+        if status != "ok":
+            raise BuildError("render", value[0], value[1])
+        dest = writer.write(OutputFile(item.path, value))
+        if cache:
+            cache.store_page(item.key, dest)
+        report.rendered += 1
+        report.pages += 1
+        if progress:
+            progress("render", report.pages, None)
+
+
+def _search_child(entries, conn) -> None:
+    """In a forked process: the search files, sent back through the pipe (or the error, as text)."""
+    from ssg.search import data_files
+
+    try:
+        result = ("ok", data_files(entries))
+    except Exception as e:  # noqa: BLE001 - reported by the parent
+        result = ("error", f"{type(e).__name__}: {e}")
+    conn.send(result)
+    conn.close()
+
+
+class SearchData:
+    """The search index files: from the cache when no entry changed, else built (in a forked
+    process when jobs > 1, so that it overlaps the page rendering), collected with result()."""
+
+    def __init__(self, site: Site, keys: dict[str, str], cache: BuildCache | None, jobs: int):
+        self.site, self.cache, self.key = site, cache, None
+        self.data: dict[str, bytes] | None = None
+        self.proc = self.conn = None
+        if cache:
+            memo: dict[int, str] = {}
+            self.key = digest("search", code_version(), *[
+                part for e in site.entries
+                for part in (keys[e.trial.nct_id], *[_term_key(t, memo) for t in e.conditions + e.sponsors], "|")])
+            self.data = cache.get("search", self.key)
+        if self.data is None and jobs > 1 and parallel.can_fork() and importlib.util.find_spec("ssg.search"):
+            ctx = multiprocessing.get_context("fork")
+            self.conn, child = ctx.Pipe(duplex=False)
+            self.proc = ctx.Process(target=_search_child, args=(site.entries, child), daemon=True)
+            self.proc.start()
+            child.close()
+
+    def result(self) -> dict[str, bytes]:
+        if self.data is None:
+            if self.proc is not None:
+                try:
+                    status, value = self.conn.recv()
+                except EOFError:
+                    status, value = "error", f"the search index process ended (exit code {self.proc.exitcode})"
+                self.close()
+                if status != "ok":
+                    raise BuildError("search", value)
+                self.data = value
+            else:
+                from ssg.search import data_files
+
+                self.data = data_files(self.site.entries)
+            if self.cache:
+                self.cache.put("search", self.key, self.data)
+        return self.data
+
+    def close(self) -> None:
+        """Stop the worker if it still runs (the build failed before it was needed)."""
+        if self.proc is not None:
+            if self.proc.is_alive() and self.data is None:
+                self.proc.terminate()
+            self.proc.join()
+            self.conn.close()
+            self.proc = None
+
+
+# The template each kind of per-item page renders.
+ITEM_TEMPLATES = {"trial": "trial.html", "handout": "handout.html", "condition": "condition.html",
+                  "sponsor": "sponsor.html"}
+
+
+def template_closure(templates: Path, name: str) -> list[str]:
+    """``name`` and every template it extends, includes or imports, sorted; all templates when
+    one of them names another by an expression (so the closure cannot be known)."""
+    import jinja2
+    from jinja2 import meta
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)))
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0]
+            refs = list(meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateError:
+            refs = [None]  # let the render report it; key on everything meanwhile
+        if None in refs:
+            return sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*") if p.is_file())
+        todo += refs
+    return sorted(seen)
+
+
+def env_keys(config: SiteConfig, templates: Path, date: str | None, site: Site) -> dict[str, str]:
+    """Per kind of item page: a key over code, config, build date, extra pages (every page's nav
+    lists them) and the bytes of the templates that kind of page uses."""
+    pages = [part for p in site.pages for part in (p.slug, p.title, p.markdown, p.source)]
+    common = digest("env", code_version(), config.model_dump_json(), date or "-", *pages)
+    keys = {}
+    for kind, name in ITEM_TEMPLATES.items():
+        parts = []
+        for rel in template_closure(templates, name):
+            path = templates / rel
+            parts += [rel, path.read_bytes() if path.is_file() else b"-"]
+        keys[kind] = digest(common, *parts)
+    return keys
+
+
+def default_cache_dir(content_dir: str | Path) -> Path:
+    """.ssg-cache/ beside the content folder (the project root when building content/)."""
+    return Path(content_dir).resolve().parent / ".ssg-cache"
 
 
 # --- the build -----------------------------------------------------------------------------
@@ -190,43 +507,72 @@ def build_site(
     progress: Progress | None = None,
     templates_dir: str | Path | None = None,
     static_dir: str | Path | None = None,
+    jobs: int | None = None,
+    cache: BuildCache | None = None,
 ) -> BuildReport:
+    """Build the site. ``jobs``: worker processes (None: one per core; 1: none).
+    ``cache``: a BuildCache to reuse work from earlier builds and keep this one's (None: no cache)."""
     from ssg.render import Renderer  # imported here so that `ssg parse` never needs Jinja
 
     content = Path(content_dir)
     templates = Path(templates_dir or TEMPLATES_DIR)
     static = Path(static_dir or STATIC_DIR)
+    jobs = parallel.job_count(jobs)
     report = BuildReport()
     try:
         config: SiteConfig = load_config(content / "site.toml", base_url=base_url)
         date = build_date()
-        writer = SiteWriter(out_dir, protected=(content, templates, static, PROJECT_ROOT / "ssg"))
+        protected = [content, templates, static, PROJECT_ROOT / "ssg"]
+        if cache is not None and cache.folder is not None:
+            protected.append(cache.folder)
+        writer = SiteWriter(out_dir, protected=protected)
     except (ConfigError, OutputDirRefused) as e:
         report.errors.append(f"error: {e}")
         report.exit_code = 2
         return report
     report.out_dir = writer.out
+    if cache is not None:
+        cache.begin()
 
-    trials = load_records(content / "trials", report, progress)  # load
+    keyed = load_keyed(content / "trials", report, progress, jobs=jobs, cache=cache)  # load
     pages = load_pages(content / "pages", report)
     if strict and report.errors:
         report.errors.append("error: --strict: nothing written because some records failed")
         report.exit_code = 1
         return report
     try:
-        trials = merge(trials)  # merge
-        trials, summaries = summarise_all(trials, report)  # enrich
+        keys = trial_keys(keyed)
+        trials = merge([t for _, t in keyed])  # merge
+        trials, summaries = summarise_all(trials, report, jobs=jobs, cache=cache, keys=keys)  # enrich
         site: Site = assemble(config, trials, summaries, pages)
         check_output_paths(site)
         if strict and report.errors:
             raise BuildError("enrich", "--strict: nothing written because some trials failed")
         report.trials = len(site.entries)
         renderer = Renderer(site, templates, build_date=date)
-        with writer:  # render + write: pages stream to disk; an error discards the new folder
-            for name, produce in producers(report):
-                writer.write_all(_counted(run_producer(name, produce, site, renderer), progress, report))
-            report.assets = writer.copy_tree(static, "assets")
+        modules = dict(producers(report))
+        items = plan_items(site, modules, env_keys(config, templates, date, site), keys)
+        search = SearchData(site, keys, cache, jobs) if "ssg.search" in modules else None
+        try:
+            with writer:  # render + write: pages stream to disk; an error discards the new folder
+                write_items(writer, items, site, renderer, report, jobs=jobs, cache=cache, progress=progress)
+                for name, module in modules.items():
+                    if name == "ssg.handout":
+                        continue  # every handout is a per-item page
+                    options = {}
+                    if name == "ssg.site.pages":
+                        options = {"per_item": False}
+                    elif name == "ssg.search":
+                        options = {"data": search.result()}
+                    writer.write_all(_counted(run_producer(name, module.pages, site, renderer, **options),
+                                              progress, report))
+                report.assets = writer.copy_tree(static, "assets")
+        finally:
+            if search is not None:
+                search.close()
         report.written = True
+        if cache is not None:
+            cache.finish()
     except (BuildError, ParseError, OutputDirRefused) as e:
         report.errors.append(f"error: {e}")
         report.exit_code = 2 if isinstance(e, OutputDirRefused) else 1

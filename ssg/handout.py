@@ -274,11 +274,16 @@ def _contacts(contacts: list[Contact]) -> list[HandoutContact]:
 
 # --- QR code -------------------------------------------------------------------------------
 
+QR_MASK = 2  # see qr_svg
+
+
 def qr_svg(url: str) -> Markup:
     """An inline SVG QR code for ``url``; presentation attributes only, so a CSP without
     'unsafe-inline' styles accepts it. Its printed size is set by handout.css."""
     buf = io.BytesIO()
-    segno.make(url, error="m").save(
+    # A fixed mask: scoring all eight (segno's default) took three quarters of the build's QR
+    # time. Any mask is valid and scans; 2 is the one segno itself picks most often for our URLs.
+    segno.make(url, error="m", mask=QR_MASK, micro=False).save(
         buf, kind="svg", xmldecl=False, svgns=True, nl=False, omitsize=True,
         svgclass="handout-qr__code", lineclass=None, border=4, dark="#000", light="#fff",
     )
@@ -299,6 +304,16 @@ def _glossary() -> tuple:
     return tuple(GLOSSARY.values() if isinstance(GLOSSARY, dict) else GLOSSARY)
 
 
+@lru_cache(maxsize=1)
+def _glossary_index():
+    """(pattern, lookup) of ssg.plain.glossary, or None without the plain-language package."""
+    try:
+        from ssg.plain.glossary import _index, lookup
+    except ImportError:
+        return None
+    return _index()[0], lookup
+
+
 def _match_strings(term) -> tuple[str, ...]:
     strings = getattr(term, "match_strings", None)
     return tuple(strings) if strings is not None else (term.term, *getattr(term, "aliases", ()))
@@ -316,6 +331,18 @@ def _word_pattern(strings: tuple[str, ...]) -> re.Pattern:
 
 def find_words(text: str, glossary=None, limit: int = MAX_WORDS) -> tuple[Word, ...]:
     """Glossary terms used in ``text``, in order of first use, at most ``limit``."""
+    if glossary is None and (index := _glossary_index()) is not None:
+        # The site glossary's own precompiled pattern: the same matches as the generic path
+        # below (same case rules, longest first, first term wins), without building a pattern.
+        pattern, lookup = index
+        found: dict[str, Word] = {}
+        for m in pattern.finditer(text):
+            term = lookup(m.group())
+            if term is not None and term.id not in found:
+                found[term.id] = Word(term.id, term.term, shorten(term.definition, MAX_DEFINITION_CHARS))
+                if len(found) == limit:
+                    break
+        return tuple(found.values())
     folded_text = text.casefold()
     by_string: dict[str, object] = {}
     for term in (_glossary() if glossary is None else glossary):

@@ -81,6 +81,7 @@ class SiteWriter:
         self.out = check_output_dir(out_dir, **checks)
         self.tmp: Path | None = None
         self.written: set[str] = set()
+        self.made: set[str] = set()  # folders already created in the new site
         self.committed = False
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -88,6 +89,8 @@ class SiteWriter:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
         (self.tmp / MARKER).write_bytes(MARKER_TEXT)
+        self.written, self.made = set(), set()
+        self.tmp_str = str(self.tmp)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -133,15 +136,35 @@ class SiteWriter:
                 trash.rmdir()
 
     # -- writing ----------------------------------------------------------------------------
-    def write(self, file: OutputFile) -> None:
+    def _dest(self, path: str) -> str:
         assert self.tmp is not None, "write() outside a with-block"
-        rel = _safe_relpath(file.path)
+        rel = _safe_relpath(path)
         if rel in self.written:
             raise BuildError("write", f"two producers wrote {rel}")
         self.written.add(rel)
-        dest = self.tmp / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(file.data)
+        parent, _, name = rel.rpartition("/")
+        folder = os.path.join(self.tmp_str, parent) if parent else self.tmp_str
+        if folder not in self.made:
+            os.makedirs(folder, exist_ok=True)
+            self.made.add(folder)
+        return os.path.join(folder, name)
+
+    def write(self, file: OutputFile) -> str:
+        """Write one file into the new site; returns where it went (inside the temporary folder)."""
+        dest = self._dest(file.path)
+        with open(dest, "wb") as f:
+            f.write(file.data)
+        return dest
+
+    def reuse(self, path: str, src: str | Path) -> str:
+        """Put an unchanged file from the build cache at ``path``: a hard link (the bytes are not
+        read or copied), or a copy when the cache is on another device."""
+        dest = self._dest(path)
+        try:
+            os.link(src, dest)
+        except OSError:
+            shutil.copyfile(src, dest)
+        return dest
 
     def write_all(self, files: Iterable[OutputFile]) -> int:
         n = 0

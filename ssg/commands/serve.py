@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import queue
 import sys
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ssg.build import STATIC_DIR, TEMPLATES_DIR, build_site
+from ssg.build import STATIC_DIR, TEMPLATES_DIR, build_site, warm_up_plain
+from ssg.cache import BuildCache
+from ssg.commands.build import add_speed_options, cache_from
 from ssg.config import ConfigError, load_config
 
 
@@ -15,20 +20,47 @@ def add_parser(sub) -> None:
     p.add_argument("--content", default="content", metavar="DIR", help="content folder (default: content)")
     p.add_argument("--out", default="site", metavar="DIR", help="output folder (default: site)")
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    add_speed_options(p)
     p.set_defaults(run=run)
 
 
-def _build(content: Path, out: Path, base_url: str) -> int:
-    report = build_site(content, out, base_url=base_url)
+def _build(content: Path, out: Path, base_url: str, cache: BuildCache, jobs: int | None) -> int:
+    """One (incremental) build: the cache keeps parsed records, summaries and pages between them."""
+    started = time.perf_counter()
+    report = build_site(content, out, base_url=base_url, cache=cache, jobs=jobs)
     for line in report.errors + report.warnings:
         print(line, file=sys.stderr)
-    print(f"built {report.pages} pages", file=sys.stderr)
+    print(f"built {report.pages} pages ({report.rendered} rendered, {report.reused} reused) "
+          f"in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     return report.exit_code
 
 
-def run(args) -> int:
+def _watch_in_background(paths: list[Path], stop: threading.Event) -> queue.Queue:
+    """Start watching now (before the first build), so a change made while that build runs, or
+    just after "serving" is printed, is not missed; change sets arrive on the queue."""
     from watchfiles import watch
 
+    changes: queue.Queue = queue.Queue()
+
+    def loop() -> None:
+        for batch in watch(*paths, debounce=200, step=50, stop_event=stop, raise_interrupt=False):
+            changes.put(batch)
+
+    threading.Thread(target=loop, daemon=True, name="ssg-watch").start()
+    return changes
+
+
+def _drain(changes: queue.Queue, first: set) -> set:
+    """``first`` and every change set already waiting: one rebuild for all of them."""
+    batch = set(first)
+    while True:
+        try:
+            batch |= changes.get_nowait()
+        except queue.Empty:
+            return batch
+
+
+def run(args) -> int:
     from ssg.serve import DevServer
 
     content, out = Path(args.content), Path(args.out)
@@ -41,20 +73,32 @@ def run(args) -> int:
     server = DevServer(out, base_path, port=args.port)
     # Absolute links (canonical, sitemap, QR codes) point at this server while previewing.
     local_base = server.url
-    if _build(content, out, local_base) == 2:
+    # Kept for the whole session, so each rebuild redoes only what a change touched.
+    cache = cache_from(args) or BuildCache(None)
+    stop = threading.Event()
+    watched = [p for p in (content, TEMPLATES_DIR, STATIC_DIR) if p.exists()]
+    changes = _watch_in_background(watched, stop)
+    if _build(content, out, local_base, cache, args.jobs) == 2:
+        stop.set()
         server.close()
         return 2
     server.start()
+    # The first changed record needs the syllable dictionary (~1.5 s to load): load it while idle.
+    threading.Thread(target=warm_up_plain, daemon=True, name="ssg-warm-up").start()
     print(f"serving {server.url}  (Ctrl-C to stop)", file=sys.stderr)
-    watched = [p for p in (content, TEMPLATES_DIR, STATIC_DIR) if p.exists()]
     try:
-        for changes in watch(*watched, debounce=200, step=50):
-            names = sorted({Path(p).name for _, p in changes})
+        while True:
+            try:
+                batch = _drain(changes, changes.get(timeout=0.5))
+            except queue.Empty:
+                continue
+            names = sorted({Path(p).name for _, p in batch})
             print(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}", file=sys.stderr)
-            if _build(content, out, local_base) != 2:
+            if _build(content, out, local_base, cache, args.jobs) != 2:
                 server.notify_rebuilt()
     except KeyboardInterrupt:
         pass
     finally:
+        stop.set()
         server.close()
     return 0

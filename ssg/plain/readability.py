@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import textstat
 
@@ -27,11 +28,15 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+# Composed sentences repeat across trials ("People of any sex can join."), so counts are
+# cached per sentence; textstat stays the one place that knows how to count.
+@lru_cache(maxsize=16384)
 def word_count(sentence: str) -> int:
     """Words as textstat counts them (punctuation removed, hyphenated words count once)."""
     return textstat.lexicon_count(sentence)
 
 
+@lru_cache(maxsize=16384)
 def syllable_count(text: str) -> int:
     return textstat.syllable_count(text)
 

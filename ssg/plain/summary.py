@@ -633,11 +633,12 @@ def _tidy(sentence: str) -> str:
 def summarise(trial: Trial) -> PlainSummary:
     """The plain-language summary of one trial (pure function of the Trial)."""
     marked_sections = [(key, heading, build(trial)) for key, heading, build in SECTIONS]
-    can = [_tidy(p) for p in can_join_points(trial)]
-    cannot = [_tidy(p) for p in cannot_join_points(trial)]
+    can_marked, cannot_marked = can_join_points(trial), cannot_join_points(trial)
+    can = [_tidy(p) for p in can_marked]
+    cannot = [_tidy(p) for p in cannot_marked]
     all_marked = [s for _, _, sents in marked_sections for s in sents]
-    points_marked = [f"{W.CAN_JOIN_LEAD} {p}." for p in can_join_points(trial)] + [
-        f"{W.CANNOT_JOIN_LEAD} {p}." for p in cannot_join_points(trial)
+    points_marked = [f"{W.CAN_JOIN_LEAD} {p}." for p in can_marked] + [
+        f"{W.CANNOT_JOIN_LEAD} {p}." for p in cannot_marked
     ]
     sections = tuple(PlainSection(key, heading, tuple(_tidy(s) for s in sents))
                      for key, heading, sents in marked_sections)

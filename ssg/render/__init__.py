@@ -14,12 +14,14 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from ssg.plain.glossary import annotate
 from ssg.render import words
 from ssg.render.markdown import render_markdown
 from ssg.site import urls
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
+GLOSSARY_PATH = urls.glossary_path()
 
 
 def _glossary(context, value, acronyms=None):
@@ -28,12 +30,8 @@ def _glossary(context, value, acronyms=None):
     ``acronyms`` ({"ECOG": "Eastern Cooperative Oncology Group"}) are those the record defines.
     """
     html = escape(value)  # plain str is escaped; Markup passes through
-    try:
-        from ssg.plain.glossary import annotate
-    except ImportError:  # the glossary is written by another helper; until then, leave text as is
-        return html
     seen = context["_glossary_seen"]
-    return Markup(annotate(str(html), context["href"](urls.glossary_path()), seen, acronyms))
+    return Markup(annotate(str(html), context["href"](GLOSSARY_PATH), seen, acronyms))
 
 
 class Renderer:

@@ -66,7 +66,9 @@ def filter_options(site) -> dict:
     return {"countries": countries}
 
 
-def pages(site, renderer) -> Iterable[OutputFile]:
+def pages(site, renderer, data: dict[str, bytes] | None = None) -> Iterable[OutputFile]:
+    """The search page and its data; ``data`` is data_files(site.entries) when the caller already
+    has it (the build caches it by the hash of its inputs)."""
     lunr = lunr_js()  # fail before rendering anything if npm ci was not run
     page = urls.search_path()
     base = search_dir()
@@ -76,6 +78,6 @@ def pages(site, renderer) -> Iterable[OutputFile]:
         lunr_src=urls.relative(page, urls.asset_path(LUNR_ASSET)),
         options=filter_options(site),
     ))
-    for name, data in data_files(site.entries).items():
-        yield OutputFile(base + name, data)
+    for name, blob in (data_files(site.entries) if data is None else data).items():
+        yield OutputFile(base + name, blob)
     yield OutputFile(urls.asset_path(LUNR_ASSET), lunr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 INDEX = "index.html"
@@ -82,6 +83,20 @@ def _split_fragment(path: str) -> tuple[str, str]:
     return path, sep + frag
 
 
+def _relpath(from_path: str, to_path: str) -> str:
+    """The original definition, for paths the fast path below does not take."""
+    from_dir = posixpath.dirname(from_path) or "."
+    if to_path == INDEX or to_path.endswith("/" + INDEX):
+        target_dir = posixpath.dirname(to_path) or "."
+        rel = posixpath.relpath(target_dir, from_dir)
+        return "./" if rel == "." else rel + "/"
+    return posixpath.relpath(to_path, from_dir)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9/._~-]*")  # what quote(…, safe="/.-_~") leaves as it is
+
+
+@lru_cache(maxsize=1 << 16)
 def relative(from_path: str, to_path: str) -> str:
     """The relative href from the page at ``from_path`` to the site path ``to_path`` (may carry "#frag").
 
@@ -89,14 +104,30 @@ def relative(from_path: str, to_path: str) -> str:
     relative("index.html", "assets/css/site.css") == "assets/css/site.css"
     """
     to_path, frag = _split_fragment(to_path)
-    from_dir = posixpath.dirname(from_path) or "."
-    if to_path == INDEX or to_path.endswith("/" + INDEX):
-        target_dir = posixpath.dirname(to_path) or "."
-        rel = posixpath.relpath(target_dir, from_dir)
-        href = "./" if rel == "." else rel + "/"
+    # posixpath.relpath normalises through abspath (a getcwd() per call); site paths are
+    # already normal ("a/b/c", no "", "." or ".." parts), so compare their parts directly.
+    from_parts = from_path.split("/")[:-1]
+    to_parts = to_path.split("/")
+    if not to_path or "" in to_parts or "." in to_parts or ".." in to_parts or \
+            "" in from_parts or "." in from_parts or ".." in from_parts:
+        href = _relpath(from_path, to_path)
     else:
-        href = posixpath.relpath(to_path, from_dir)
-    return quote(href, safe="/.-_~") + frag
+        is_dir = to_parts[-1] == INDEX
+        if is_dir:
+            to_parts.pop()
+        common = 0
+        for a, b in zip(from_parts, to_parts):
+            if a != b:
+                break
+            common += 1
+        rel = [".."] * (len(from_parts) - common) + to_parts[common:]
+        if is_dir:
+            href = "/".join(rel) + "/" if rel else "./"
+        else:
+            href = "/".join(rel) if rel else "."
+    if not _PLAIN.fullmatch(href):
+        href = quote(href, safe="/.-_~")
+    return href + frag
 
 
 def rooted(base_url: str, to_path: str) -> str:

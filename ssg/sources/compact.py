@@ -19,7 +19,7 @@ _NCT_LINE_RE = re.compile(r"^NCT ID:", re.M)
 def detect(text: str) -> bool:
     """A trial page with an "NCT ID:" line (or section blurbs) but none of the labelled layout's labels."""
     head = text[:50_000]
-    if labelled._LABEL_LINE_RE.search(head) or labelled._CLINCONNECT_RE.search(head[:2000]):
+    if labelled.has_label_line(head) or labelled._CLINCONNECT_RE.search(head[:2000]):
         return False
     if _NCT_LINE_RE.search(head):
         return True

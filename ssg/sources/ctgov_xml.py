@@ -69,13 +69,14 @@ class _Xml:
         el = node.find(tag)
         if el is None:
             return None
-        value = "".join(el.itertext()).strip()
-        return re.sub(r"\s+", " ", value) or None
+        # str.split() splits on exactly the characters \s matches, so this is re.sub(r"\s+", " ")
+        # on stripped text, at a fraction of the cost.
+        return " ".join("".join(el.itertext()).split()) or None
 
     def texts(self, node: ET.Element, tag: str) -> list[str]:
         out: list[str] = []
         for el in node.findall(tag):
-            value = re.sub(r"\s+", " ", "".join(el.itertext())).strip()
+            value = " ".join("".join(el.itertext()).split())
             if value and value not in out:
                 out.append(value)
         return out

@@ -24,6 +24,11 @@ _LABEL_LINE_RE = re.compile(
     r"Blinding Strategy|Minimum Eligible Age|Eligible Sex|Accepts Healthy Volunteers|Group Type [A-Z_]+)[ \t\r]*$",
     re.M,
 )
+# The words every label line starts with: a page with none of them has no label line,
+# found with fast substring scans instead of the line-anchored regex.
+_LABEL_WORDS = ("Recruitment Status", "Clinical Phase", "Total Enrollment", "Study Classification",
+                "Allocation Method", "Blinding Strategy", "Minimum Eligible Age", "Eligible Sex",
+                "Accepts Healthy Volunteers", "Group Type ")
 _CLINCONNECT_RE = re.compile(r"^(?:ClinConnect\b|Search / Trial NCT|Launched by )", re.M)
 
 BASIC_LABELS = {
@@ -60,7 +65,14 @@ _YES_NO = frozenset({"Yes", "No", "YES", "NO", "yes", "no"})
 def detect(text: str) -> bool:
     """An "NCT ID:" line and value labels such as "Recruitment Status" on lines of their own."""
     head = text[:50_000]
-    return bool(_NCT_LINE_RE.search(head)) and bool(_LABEL_LINE_RE.search(head)) and not _CLINCONNECT_RE.search(head[:2000])
+    if "NCT ID:" not in head:  # cheap reject before the line-anchored scans
+        return False
+    return bool(_NCT_LINE_RE.search(head)) and has_label_line(head) and not _CLINCONNECT_RE.search(head[:2000])
+
+
+def has_label_line(head: str) -> bool:
+    """A line holding only one of the labelled layout's value labels."""
+    return any(w in head for w in _LABEL_WORDS) and bool(_LABEL_LINE_RE.search(head))
 
 
 def parse(text: str, path: str) -> Trial:

@@ -97,7 +97,8 @@ def split_sections(
     sections: dict[str, Section] = {}
     current: Section | None = None
     seen_content = False
-    for i, (no, t) in enumerate(lines):
+    for i, line in enumerate(lines):
+        no, t = line
         if (t in headers or (prefixes and t.startswith(prefixes))) and not _masked_roles_value(lines, i, skip_blurb):
             current = Section(t, no)
             if t not in sections:
@@ -105,13 +106,13 @@ def split_sections(
             seen_content = False
             continue
         if current is None:
-            head.append((no, t))
+            head.append(line)
             continue
         if t and not seen_content:
             seen_content = True
             if skip_blurb and is_blurb(t):
                 continue
-        current.lines.append((no, t))
+        current.lines.append(line)
     return head, sections
 
 
@@ -265,7 +266,7 @@ def sponsors(values: list[str]) -> list[Sponsor]:
 
 def place(line: str) -> dict:
     """'City, State, Country' or 'City, Country' (a state may itself contain commas)."""
-    parts = [p.strip() for p in line.split(",") if p.strip()]
+    parts = [p for p in map(str.strip, line.split(",")) if p]
     if not parts:
         return {}
     if len(parts) == 1:
@@ -285,7 +286,7 @@ def locations(values: list[str], with_facility: bool = True) -> list[Location]:
     out: list[dict] = []
     pending: str | None = None
     for line in values:
-        m = _SITE_STATUS_RE.match(line)
+        m = _SITE_STATUS_RE.match(line) if line.startswith("Site Status") else None
         if m:
             if pending is not None:
                 out.append({"facility": pending})

@@ -1,0 +1,96 @@
+"""One-record incremental rebuild benchmark.
+
+    python -m bench.incremental_bench --n 1000 [--work DIR] [--jobs N] [--verify]
+
+Generates N synthetic trials (bench.corpus) unless DIR/content exists, builds once with a cache,
+then changes one record's title and times the rebuild twice: as `ssg build` in a new process (reads
+the cache from disk) and in a process that keeps the cache in memory between builds (as `ssg serve`
+does). --verify compares the incremental tree with a clean build's, file by file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ssg.build import build_site  # noqa: E402
+from ssg.cache import BuildCache  # noqa: E402
+
+
+def cli_build(content: Path, out: Path, cache: Path, jobs: int) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ssg", "build", "--content", str(content), "--out", str(out),
+                    "--cache", str(cache), "--jobs", str(jobs), "--quiet"], cwd=ROOT, check=True)
+    return time.perf_counter() - start
+
+
+def touch_one(content: Path, n: int) -> Path:
+    """Change the title of one record (any layout): the first line that holds the title text."""
+    record = sorted((content / "trials").iterdir())[len(list((content / "trials").iterdir())) // 2]
+    text = record.read_text(encoding="utf-8")
+    for needle in ("Safety", "Study", "Trial", "of "):
+        if needle in text:
+            record.write_text(text.replace(needle, f"{needle}{n} ", 1), encoding="utf-8")
+            return record
+    raise SystemExit(f"no title word found in {record}")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--work", type=Path, default=ROOT / "bench" / "work" / "incremental")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--verify", action="store_true")
+    args = ap.parse_args()
+    work = args.work / f"n{args.n}"
+    content, out, cache = work / "content", work / "out", work / ".ssg-cache"
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1763942400")
+    if not (content / "trials").is_dir():
+        subprocess.run([sys.executable, "-m", "bench.corpus", "--n", str(args.n), "--out", str(content / "trials")],
+                       cwd=ROOT, check=True)
+    if not (content / "site.toml").is_file():
+        shutil.copyfile(ROOT / "content" / "site.toml", content / "site.toml")
+    for p in (out, cache):
+        if p.exists():
+            shutil.rmtree(p)
+    print(f"clean build with cache, N={args.n}, jobs={args.jobs}: {cli_build(content, out, cache, args.jobs):.2f} s")
+    print(f"rebuild, nothing changed (new process): {cli_build(content, out, cache, args.jobs):.2f} s")
+    time.sleep(2.1)  # let the record's mtime leave the racy window, as between real edits
+    touch_one(content, 1)
+    print(f"rebuild after one record changed (new process): {cli_build(content, out, cache, args.jobs):.2f} s")
+
+    mem = BuildCache(cache)  # one process, many builds: the cache stays in memory too
+    build_site(content, out, cache=mem, jobs=args.jobs)
+    for i in (2, 3):
+        touch_one(content, i)
+        start = time.perf_counter()
+        report = build_site(content, out, cache=mem, jobs=args.jobs)
+        took = time.perf_counter() - start
+        print(f"rebuild after one record changed (in memory, as ssg serve): {took:.2f} s "
+              f"({report.rendered} pages rendered, {report.reused} reused)")
+    if args.verify:
+        clean = work / "clean"
+        if clean.exists():
+            shutil.rmtree(clean)
+        build_site(content, clean, jobs=args.jobs)
+        a, b = tree(out), tree(clean)
+        diff = sorted(set(a) ^ set(b)) + [p for p in a if p in b and a[p] != b[p]]
+        print("incremental == clean:", "yes" if not diff else f"NO, {len(diff)} files differ: {diff[:5]}")
+        return 1 if diff else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

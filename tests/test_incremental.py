@@ -1,0 +1,227 @@
+"""Incremental builds: after any change, a build from the cache is byte-identical to a clean build,
+and only the pages whose inputs changed are rendered again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from ssg.build import build_site
+from ssg.cache import BuildCache
+from ssg.cli import main
+
+SITE_TOML = 'title = "Test trials"\nbase_url = "https://example.org/repo/"\n'
+
+
+def record(nct: str, title: str, status="RECRUITING", conditions=("Asthma",), sponsor="Acme Research") -> str:
+    protocol = {
+        "identificationModule": {"nctId": nct, "briefTitle": title},
+        "statusModule": {"overallStatus": status},
+        "conditionsModule": {"conditions": list(conditions)},
+        "sponsorCollaboratorsModule": {"leadSponsor": {"name": sponsor}},
+        "descriptionModule": {"briefSummary": f"This study looks at {title.lower()}."},
+    }
+    return json.dumps({"protocolSection": protocol})
+
+
+RECORDS = {
+    "trials/a.json": record("NCT00000001", "First study", conditions=("Asthma", "Eczema")),
+    "trials/b.json": record("NCT00000002", "Second study", status="COMPLETED"),
+    "trials/c.json": record("NCT00000003", "Third study", conditions=("Eczema",), sponsor="Beta Health"),
+    "trials/d.json": record("NCT00000004", "Fourth study", conditions=("Gout",), sponsor="Beta Health"),
+    "pages/about.md": "# About\n\nWho we are.\n",
+}
+
+
+def write(content: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_text(text, encoding="utf-8")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def no_epoch(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.fixture
+def project(tmp_path):
+    content = tmp_path / "content"
+    write(content, {"site.toml": SITE_TOML, **RECORDS})
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    return content, templates
+
+
+def assert_same_as_clean(tmp_path: Path, content: Path, templates: Path, out: Path) -> None:
+    clean = tmp_path / "clean"
+    if clean.exists():
+        shutil.rmtree(clean)
+    report = build_site(content, clean, templates_dir=templates, jobs=1)
+    assert report.exit_code == 0, report.errors
+    inc, ref = tree(out), tree(clean)
+    assert sorted(inc) == sorted(ref)
+    assert [p for p in ref if inc[p] != ref[p]] == []
+
+
+def rebuild(content, out, templates, cache):
+    report = build_site(content, out, templates_dir=templates, cache=cache, jobs=1)
+    assert report.exit_code == 0, report.errors
+    return report
+
+
+# Each change: (what to do to the project, pages that must be rendered again at least, at most).
+def change_title(content, templates):
+    write(content, {"trials/c.json": record("NCT00000003", "Third study renamed", conditions=("Eczema",),
+                                            sponsor="Beta Health")})
+
+
+def change_status(content, templates):
+    write(content, {"trials/b.json": record("NCT00000002", "Second study", status="RECRUITING")})
+
+
+def delete_record(content, templates):
+    (content / "trials/d.json").unlink()
+
+
+def add_record(content, templates):
+    write(content, {"trials/e.json": record("NCT00000005", "Fifth study", conditions=("Gout", "Asthma"))})
+
+
+def change_template(content, templates):
+    t = templates / "handout.html"
+    t.write_text(t.read_text().replace("{% block content %}", "{% block content %}<!-- v2 -->", 1))
+
+
+def change_base_template(content, templates):
+    t = templates / "base.html"
+    t.write_text(t.read_text().replace("</footer>", "<!-- v2 --></footer>", 1))
+
+
+def change_config(content, templates):
+    write(content, {"site.toml": SITE_TOML.replace("Test trials", "Trials near you")})
+
+
+def change_page(content, templates):
+    write(content, {"pages/privacy.md": "# Privacy\n\nNo cookies.\n"})
+
+
+@pytest.mark.parametrize("change, rendered", [
+    (change_title, {"trials/NCT00000003/index.html", "trials/NCT00000003/handout/index.html",
+                    "conditions/eczema/index.html", "sponsors/beta-health/index.html"}),
+    (change_status, {"trials/NCT00000002/index.html", "trials/NCT00000002/handout/index.html",
+                     "conditions/asthma/index.html", "sponsors/acme-research/index.html"}),
+    # d was Gout's only trial (its page goes); c shares d's sponsor, whose member list changed
+    (delete_record, {"sponsors/beta-health/index.html", "trials/NCT00000003/index.html"}),
+    (add_record, {"trials/NCT00000005/index.html", "trials/NCT00000005/handout/index.html",
+                  "conditions/gout/index.html", "conditions/asthma/index.html", "sponsors/acme-research/index.html",
+                  # their trial pages link the conditions, whose member lists changed
+                  "trials/NCT00000001/index.html", "trials/NCT00000002/index.html", "trials/NCT00000004/index.html"}),
+    (change_template, {f"trials/NCT0000000{n}/handout/index.html" for n in range(1, 5)}),
+    (change_base_template, "all"),
+    (change_config, "all"),
+    (change_page, "all"),
+])
+def test_rebuild_after_a_change_equals_a_clean_build(tmp_path, project, change, rendered, monkeypatch):
+    content, templates = project
+    out = tmp_path / "site"
+    cache = BuildCache(tmp_path / "cache")
+    first = rebuild(content, out, templates, cache)
+    assert first.reused == 0 and first.rendered > 0
+    # Record what the second build renders.
+    import ssg.build
+
+    seen: list[str] = []
+    real = ssg.build._render_item
+
+    def spy(item):
+        seen.append(item.path)
+        return real(item)
+
+    monkeypatch.setattr(ssg.build, "_render_item", spy)
+    change(content, templates)
+    report = rebuild(content, out, templates, BuildCache(tmp_path / "cache"))  # a new process's view
+    if rendered == "all":
+        assert report.reused == 0
+    else:
+        assert set(seen) == rendered
+    assert report.rendered == len(seen)
+    assert_same_as_clean(tmp_path, content, templates, out)
+
+
+def test_nothing_changed_renders_no_item_page(tmp_path, project):
+    content, templates = project
+    out = tmp_path / "site"
+    cache = BuildCache(tmp_path / "cache")
+    first = rebuild(content, out, templates, cache)
+    again = rebuild(content, out, templates, cache)
+    assert again.rendered == 0 and again.reused == first.rendered
+    assert_same_as_clean(tmp_path, content, templates, out)
+
+
+def test_page_changed_in_place_in_the_site_is_not_reused(tmp_path, project):
+    """Site files are hard links to cache blobs: one edited in place must not poison the cache."""
+    content, templates = project
+    out = tmp_path / "site"
+    rebuild(content, out, templates, BuildCache(tmp_path / "cache"))
+    page = out / "trials/NCT00000001/index.html"
+    with open(page, "r+b") as f:  # in place, keeping the inode
+        f.write(b"XX")
+    report = rebuild(content, out, templates, BuildCache(tmp_path / "cache"))
+    assert report.rendered >= 1
+    assert_same_as_clean(tmp_path, content, templates, out)
+
+
+def test_damaged_cache_is_only_slower(tmp_path, project):
+    content, templates = project
+    out = tmp_path / "site"
+    rebuild(content, out, templates, BuildCache(tmp_path / "cache"))
+    for f in (tmp_path / "cache").rglob("*"):
+        if f.is_file() and f.parent.parent.name != "pages":
+            f.write_bytes(b"not a pickle")
+    rebuild(content, out, templates, BuildCache(tmp_path / "cache"))
+    assert_same_as_clean(tmp_path, content, templates, out)
+
+
+def test_broken_record_stays_reported_on_rebuild(tmp_path, project):
+    content, templates = project
+    write(content, {"trials/broken.json": '{"protocolSection": {'})
+    out = tmp_path / "site"
+    cache = BuildCache(tmp_path / "cache")
+    for _ in range(2):
+        report = build_site(content, out, templates_dir=templates, cache=cache, jobs=1)
+        assert report.exit_code == 1 and len(report.errors) == 1 and "broken.json" in report.errors[0]
+
+
+def test_cli_uses_cache_beside_content_and_no_cache_leaves_none(tmp_path, project, capsys):
+    content, _ = project
+    assert main(["build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-cache", "-j", "1"]) == 0
+    assert not (tmp_path / ".ssg-cache").exists()
+    assert main(["build", "--content", str(content), "--out", str(tmp_path / "site"), "-j", "1"]) == 0
+    assert (tmp_path / ".ssg-cache" / "CACHEDIR.TAG").is_file()
+    capsys.readouterr()
+    assert main(["build", "--content", str(content), "--out", str(tmp_path / "site"), "-j", "1"]) == 0
+    assert "unchanged pages reused" in capsys.readouterr().err
+
+
+def test_unused_entries_are_pruned(tmp_path, project):
+    content, templates = project
+    out = tmp_path / "site"
+    rebuild(content, out, templates, BuildCache(tmp_path / "cache"))
+    def count_pages():
+        return len([p for p in (tmp_path / "cache" / "pages").rglob("*") if p.is_file()])
+
+    count = count_pages()
+    for _ in range(3):
+        change_title(content, templates)
+        write(content, {"trials/c.json": (content / "trials/c.json").read_text().replace("renamed", "renamed again")})
+        rebuild(content, out, templates, BuildCache(tmp_path / "cache"))
+    assert count_pages() == count
