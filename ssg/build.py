@@ -524,6 +524,7 @@ def build_site(
         date = build_date()
         protected = [content, templates, static, PROJECT_ROOT / "ssg"]
         if cache is not None and cache.folder is not None:
+            cache.check_owned()
             protected.append(cache.folder)
         writer = SiteWriter(out_dir, protected=protected)
     except (ConfigError, OutputDirRefused) as e:

@@ -28,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 import ssg
+from ssg.errors import OutputDirRefused
 
 PACKAGE_DIR = Path(ssg.__file__).resolve().parent
 # Libraries whose version can change the bytes of the output.
@@ -150,6 +151,20 @@ class BuildCache:
             for f in os.scandir(sub.path):
                 if f.name not in keep:
                     os.unlink(f.path)
+
+    def check_owned(self) -> None:
+        """Refuse a non-empty folder that ssg did not make: pruning would delete someone else's files."""
+        if self.folder is None:
+            return
+        if not self.folder.is_dir() or not any(self.folder.iterdir()):
+            self._tag()  # claim it before writing anything into it
+            return
+        tag = self.folder / "CACHEDIR.TAG"
+        if not (tag.is_file() and tag.read_bytes() == CACHE_TAG):
+            raise OutputDirRefused(
+                f"{self.folder}: folder is not empty and is not an ssg build cache (no CACHEDIR.TAG from ssg); "
+                "ssg will not use it. Choose another --cache, or --no-cache."
+            )
 
     def _tag(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -185,7 +185,8 @@ def test_damaged_cache_is_only_slower(tmp_path, project):
     out = tmp_path / "site"
     rebuild(content, out, templates, BuildCache(tmp_path / "cache"))
     for f in (tmp_path / "cache").rglob("*"):
-        if f.is_file() and f.parent.parent.name != "pages":
+        # Every cached object and index damaged; CACHEDIR.TAG (ownership, not content) left as it is.
+        if f.is_file() and f.parent.parent.name != "pages" and f.name != "CACHEDIR.TAG":
             f.write_bytes(b"not a pickle")
     rebuild(content, out, templates, BuildCache(tmp_path / "cache"))
     assert_same_as_clean(tmp_path, content, templates, out)
@@ -225,3 +226,26 @@ def test_unused_entries_are_pruned(tmp_path, project):
         write(content, {"trials/c.json": (content / "trials/c.json").read_text().replace("renamed", "renamed again")})
         rebuild(content, out, templates, BuildCache(tmp_path / "cache"))
     assert count_pages() == count
+
+
+def test_foreign_cache_folder_is_refused_and_left_intact(tmp_path, project):
+    # Pruning deletes unused entries, so a folder ssg did not make must never be used as a cache.
+    content, templates = project
+    foreign = tmp_path / "mine"
+    (foreign / "pages" / "ab").mkdir(parents=True)
+    (foreign / "pages" / "ab" / "notes.txt").write_text("keep me")
+    report = build_site(content, tmp_path / "site", templates_dir=templates, cache=BuildCache(foreign), jobs=1)
+    assert report.exit_code == 2
+    assert "not an ssg build cache" in report.errors[0]
+    assert (foreign / "pages" / "ab" / "notes.txt").read_text() == "keep me"
+    assert not (tmp_path / "site").exists()
+
+
+def test_new_cache_folder_is_claimed_before_anything_is_written(tmp_path, project):
+    content, templates = project
+    cache_dir = tmp_path / "cache"
+    report = build_site(content, tmp_path / "site", templates_dir=templates, cache=BuildCache(cache_dir), jobs=1)
+    assert report.exit_code == 0
+    assert (cache_dir / "CACHEDIR.TAG").read_bytes().startswith(b"Signature: 8a477f597d28d172789f06886806bc55")
+    again = build_site(content, tmp_path / "site", templates_dir=templates, cache=BuildCache(cache_dir), jobs=1)
+    assert again.exit_code == 0
