@@ -200,3 +200,13 @@ def test_template_error_names_the_template_and_keeps_the_old_site(tmp_path):
     assert "no_such_name" in report.errors[0] and "trial.html" in report.errors[0]
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site", "templates"]
+
+
+def test_build_date_is_shown_only_with_source_date_epoch(tmp_path, monkeypatch):
+    content = make_content(tmp_path, GOOD)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    build_site(content, tmp_path / "a", jobs=1)
+    assert "Site updated" not in (tmp_path / "a" / "index.html").read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_site(content, tmp_path / "b", jobs=1)
+    assert '<time datetime="2023-11-14">14 November 2023</time>' in (tmp_path / "b" / "index.html").read_text()
