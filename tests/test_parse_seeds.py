@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
+from conftest import seed
 from ssg.errors import ParseError
 from ssg.model import Status
 from ssg.sources import clinconnect, compact, labelled
 
-TRIALS = Path(__file__).resolve().parent.parent / "content" / "trials"
 TEXT_PARSERS = (labelled, compact, clinconnect)
 LAYOUT_OF_SEED = {"000": labelled, "001": clinconnect, "002": compact, "003": labelled, "004": compact}
 
 
 def seed_text(prefix: str) -> tuple[str, str]:
-    path = next(TRIALS.glob(f"{prefix}_*.txt"))
+    path = seed(prefix)
     return path.read_text(encoding="utf-8"), str(path)
 
 

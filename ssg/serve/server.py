@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-import time
 from pathlib import Path
 
 RELOAD_PATH = "__ssg__/"  # under the base path; never a path the site itself uses
@@ -138,8 +137,3 @@ class DevServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-def wait_forever() -> None:
-    while True:
-        time.sleep(3600)
