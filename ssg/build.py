@@ -25,8 +25,7 @@ ssg invalidates everything.
 from __future__ import annotations
 
 import importlib
-import importlib.util
-import multiprocessing
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -330,14 +329,17 @@ def plan_items(site: Site, modules: dict[str, object], env: dict[str, str], keys
     return items
 
 
-def _render_item(item: Item) -> tuple[str, object]:
-    """Worker: one page -> ("ok", bytes) or ("error", (message, place))."""
+def _render_item(task: tuple[Item, str]) -> tuple[str, object]:
+    """Worker: render one page and write it to ``dest`` (a path the parent claimed in the new
+    site), linking it into the cache; -> ("ok", (size, mtime) or None) or ("error", (message, place)).
+    Pages go straight to disk from the worker, so only a few bytes cross the pipe per page."""
     import jinja2
 
     from ssg import handout
     from ssg.site import pages
 
-    site, renderer = parallel.shared["site"], parallel.shared["renderer"]
+    item, dest = task
+    site, renderer, cache = parallel.shared["site"], parallel.shared["renderer"], parallel.shared["cache"]
     try:
         if item.kind == "trial":
             f = pages.trial_page(site, renderer, site.entries[item.index])
@@ -350,18 +352,22 @@ def _render_item(item: Item) -> tuple[str, object]:
     except jinja2.TemplateError as e:
         err = _render_error(f"{item.kind} page {item.path}", e)
         return "error", (err.problem, err.path)
-    return "ok", f.data
+    with open(dest, "wb") as out:
+        out.write(f.data)
+    return "ok", cache.link_page(item.key, dest) if cache is not None and cache.folder is not None else None
 
 
 def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, report: BuildReport, *,
-                jobs: int, cache: BuildCache | None, progress: Progress | None) -> None:
-    """Per-item pages: unchanged ones linked from the cache, the rest rendered (in parallel)."""
+                jobs: int, cache: BuildCache | None, progress: Progress | None,
+                meanwhile: Callable[[], None] | None = None) -> None:
+    """Per-item pages: unchanged ones linked from the cache, the rest rendered (in parallel).
+    ``meanwhile`` runs in this process once the workers have started (other work of the build)."""
     todo = []
     for item in items:
-        blob = cache.page(item.key) if cache else None
-        if blob is not None:
+        found = cache.page_stat(item.key) if cache else None
+        if found is not None:
             try:
-                writer.reuse(item.path, blob)
+                writer.reuse(item.path, *found)
             except OSError:  # the blob went away (another build pruned it): render the page
                 writer.written.discard(item.path)
                 todo.append(item)
@@ -370,80 +376,56 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
             report.pages += 1
         else:
             todo.append(item)
+    tasks = [(item, writer.claim(item.path)) for item in todo]
     chunk = max(1, min(32, len(todo) // (jobs * 8) or 1))
-    for item, (status, value) in zip(todo, parallel.ordered_map(
-            _render_item, todo, jobs=jobs, chunksize=chunk, state={"site": site, "renderer": renderer})):
+    results = parallel.ordered_map(_render_item, tasks, jobs=jobs, chunksize=chunk,
+                                   state={"site": site, "renderer": renderer, "cache": cache})
+    first = next(results, None)  # starts the workers
+    if meanwhile is not None:
+        meanwhile()
+    for item, (status, value) in zip(todo, itertools.chain([first] if first else [], results)):
         if status != "ok":
             raise BuildError("render", value[0], value[1])
-        dest = writer.write(OutputFile(item.path, value))
-        if cache:
-            cache.store_page(item.key, dest)
+        if value is not None:
+            cache.record_page(item.key, value)
         report.rendered += 1
         report.pages += 1
         if progress:
             progress("render", report.pages, None)
 
 
-def _search_child(entries, conn) -> None:
-    """In a forked process: the search files, sent back through the pipe (or the error, as text)."""
-    from ssg.search import data_files
-
-    try:
-        result = ("ok", data_files(entries))
-    except Exception as e:  # noqa: BLE001 - reported by the parent
-        result = ("error", f"{type(e).__name__}: {e}")
-    conn.send(result)
-    conn.close()
-
-
 class SearchData:
-    """The search index files: from the cache when no entry changed, else built (in a forked
-    process when jobs > 1, so that it overlaps the page rendering), collected with result()."""
+    """The search index files: from the cache when no entry changed, else built by compute(),
+    which the build calls in this process while the workers render pages (so the index costs
+    no fork: a forked copy of the whole site would double the memory the build needs)."""
 
-    def __init__(self, site: Site, keys: dict[str, str], cache: BuildCache | None, jobs: int):
+    def __init__(self, site: Site, keys: dict[str, str], cache: BuildCache | None):
         self.site, self.cache, self.key = site, cache, None
         self.data: dict[str, bytes] | None = None
-        self.proc = self.conn = None
         if cache:
             memo: dict[int, str] = {}
             self.key = digest("search", code_version(), *[
                 part for e in site.entries
                 for part in (keys[e.trial.nct_id], *[_term_key(t, memo) for t in e.conditions + e.sponsors], "|")])
             self.data = cache.get("search", self.key)
-        if self.data is None and jobs > 1 and parallel.can_fork() and importlib.util.find_spec("ssg.search"):
-            ctx = multiprocessing.get_context("fork")
-            self.conn, child = ctx.Pipe(duplex=False)
-            self.proc = ctx.Process(target=_search_child, args=(site.entries, child), daemon=True)
-            self.proc.start()
-            child.close()
+
+    def compute(self) -> None:
+        if self.data is not None:
+            return
+        from ssg.search import data_files
+
+        try:
+            self.data = data_files(self.site.entries, cache=self.cache)
+        except TypeError as e:  # a data_files without the cache parameter
+            if "cache" not in str(e):
+                raise
+            self.data = data_files(self.site.entries)
+        if self.cache:
+            self.cache.put("search", self.key, self.data)
 
     def result(self) -> dict[str, bytes]:
-        if self.data is None:
-            if self.proc is not None:
-                try:
-                    status, value = self.conn.recv()
-                except EOFError:
-                    status, value = "error", f"the search index process ended (exit code {self.proc.exitcode})"
-                self.close()
-                if status != "ok":
-                    raise BuildError("search", value)
-                self.data = value
-            else:
-                from ssg.search import data_files
-
-                self.data = data_files(self.site.entries)
-            if self.cache:
-                self.cache.put("search", self.key, self.data)
+        self.compute()
         return self.data
-
-    def close(self) -> None:
-        """Stop the worker if it still runs (the build failed before it was needed)."""
-        if self.proc is not None:
-            if self.proc.is_alive() and self.data is None:
-                self.proc.terminate()
-            self.proc.join()
-            self.conn.close()
-            self.proc = None
 
 
 # The template each kind of per-item page renders.
@@ -451,29 +433,46 @@ ITEM_TEMPLATES = {"trial": "trial.html", "handout": "handout.html", "condition":
                   "sponsor": "sponsor.html"}
 
 
-def template_closure(templates: Path, name: str) -> list[str]:
+def _template_files(templates: Path) -> dict[str, bytes]:
+    """Every template's bytes, by path relative to the templates folder."""
+    return {p.relative_to(templates).as_posix(): p.read_bytes()
+            for p in sorted(templates.rglob("*")) if p.is_file()}
+
+
+# (templates folder, a hash of all their bytes, name) -> closure; a serve session asks every rebuild.
+_closures: dict[tuple[str, str, str], list[str]] = {}
+
+
+def template_closure(templates: Path, name: str, files: dict[str, bytes] | None = None) -> list[str]:
     """``name`` and every template it extends, includes or imports, sorted; all templates when
     one of them names another by an expression (so the closure cannot be known)."""
     import jinja2
     from jinja2 import meta
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)))
+    files = _template_files(templates) if files is None else files
+    memo_key = (str(templates), digest(*[part for rel, data in files.items() for part in (rel, data)]), name)
+    if memo_key in _closures:
+        return _closures[memo_key]
+    env = jinja2.Environment()
     seen: set[str] = set()
     todo = [name]
+    closure: list[str] | None = None
     while todo:
         current = todo.pop()
         if current in seen:
             continue
         seen.add(current)
         try:
-            source = env.loader.get_source(env, current)[0]
+            source = files[current].decode("utf-8")
             refs = list(meta.find_referenced_templates(env.parse(source)))
-        except jinja2.TemplateError:
+        except (KeyError, UnicodeDecodeError, jinja2.TemplateError):
             refs = [None]  # let the render report it; key on everything meanwhile
         if None in refs:
-            return sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*") if p.is_file())
+            closure = sorted(files)
+            break
         todo += refs
-    return sorted(seen)
+    _closures[memo_key] = closure if closure is not None else sorted(seen)
+    return _closures[memo_key]
 
 
 def env_keys(config: SiteConfig, templates: Path, date: str | None, site: Site) -> dict[str, str]:
@@ -481,12 +480,12 @@ def env_keys(config: SiteConfig, templates: Path, date: str | None, site: Site) 
     lists them) and the bytes of the templates that kind of page uses."""
     pages = [part for p in site.pages for part in (p.slug, p.title, p.markdown, p.source)]
     common = digest("env", code_version(), config.model_dump_json(), date or "-", *pages)
+    files = _template_files(templates)
     keys = {}
     for kind, name in ITEM_TEMPLATES.items():
         parts = []
-        for rel in template_closure(templates, name):
-            path = templates / rel
-            parts += [rel, path.read_bytes() if path.is_file() else b"-"]
+        for rel in template_closure(templates, name, files):
+            parts += [rel, files.get(rel, b"-")]
         keys[kind] = digest(common, *parts)
     return keys
 
@@ -526,7 +525,7 @@ def build_site(
         if cache is not None and cache.folder is not None:
             cache.check_owned()
             protected.append(cache.folder)
-        writer = SiteWriter(out_dir, protected=protected)
+        writer = SiteWriter(out_dir, protected=protected, spare=cache.spare() if cache is not None else None)
     except (ConfigError, OutputDirRefused) as e:
         report.errors.append(f"error: {e}")
         report.exit_code = 2
@@ -553,24 +552,21 @@ def build_site(
         renderer = Renderer(site, templates, build_date=date)
         modules = dict(producers(report))
         items = plan_items(site, modules, env_keys(config, templates, date, site), keys)
-        search = SearchData(site, keys, cache, jobs) if "ssg.search" in modules else None
-        try:
-            with writer:  # render + write: pages stream to disk; an error discards the new folder
-                write_items(writer, items, site, renderer, report, jobs=jobs, cache=cache, progress=progress)
-                for name, module in modules.items():
-                    if name == "ssg.handout":
-                        continue  # every handout is a per-item page
-                    options = {}
-                    if name == "ssg.site.pages":
-                        options = {"per_item": False}
-                    elif name == "ssg.search":
-                        options = {"data": search.result()}
-                    writer.write_all(_counted(run_producer(name, module.pages, site, renderer, **options),
-                                              progress, report))
-                report.assets = writer.copy_tree(static, "assets")
-        finally:
-            if search is not None:
-                search.close()
+        search = SearchData(site, keys, cache) if "ssg.search" in modules else None
+        with writer:  # render + write: pages stream to disk; an error discards the new folder
+            write_items(writer, items, site, renderer, report, jobs=jobs, cache=cache, progress=progress,
+                        meanwhile=search.compute if search else None)
+            for name, module in modules.items():
+                if name == "ssg.handout":
+                    continue  # every handout is a per-item page
+                options = {}
+                if name == "ssg.site.pages":
+                    options = {"per_item": False}
+                elif name == "ssg.search":
+                    options = {"data": search.result()}
+                writer.write_all(_counted(run_producer(name, module.pages, site, renderer, **options),
+                                          progress, report))
+            report.assets = writer.copy_tree(static, "assets")
         report.written = True
         if cache is not None:
             cache.finish()

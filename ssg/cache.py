@@ -11,6 +11,8 @@ On disk (default .ssg-cache/ in the project root; safe to delete at any time):
   pages/<kk>/<key>          rendered pages, hard-linked into the new site (copied across devices)
   pages.pkl                 key -> (size, mtime) of each page blob, so a blob that was changed
                             in place (through a hard link in the site folder) is not trusted
+  spare-site/               the site the last build replaced, recycled by the next (ssg.write.Spare)
+  trees.pkl                 the file lists of the live site and the spare
 A process that builds more than once (ssg serve) also keeps the objects in memory.
 Entries that the last build did not use are deleted when it finishes, so the cache stays
 about the size of one site. Two builds must not share one cache folder at the same time.
@@ -29,6 +31,7 @@ from pathlib import Path
 
 import ssg
 from ssg.errors import OutputDirRefused
+from ssg.write import Spare
 
 PACKAGE_DIR = Path(ssg.__file__).resolve().parent
 # Libraries whose version can change the bytes of the output.
@@ -107,6 +110,7 @@ class BuildCache:
         self.memory: dict[str, dict[str, object]] = {}
         self.stats: dict[str, tuple] = {}
         self.page_index: dict[str, tuple[int, int]] = {}
+        self.trees: dict[tuple, frozenset[str]] = {}
         self.loaded = False
         self.begin()
 
@@ -120,7 +124,12 @@ class BuildCache:
         if self.folder is not None and not self.loaded:
             self.stats = _load_pickle(self.folder / "stat.pkl", {})
             self.page_index = _load_pickle(self.folder / "pages.pkl", {})
+            self.trees = _load_pickle(self.folder / "trees.pkl", {})
             self.loaded = True
+
+    def spare(self) -> Spare | None:
+        """Where the replaced site is kept for the next build to recycle (None without a folder)."""
+        return Spare(self.folder / "spare-site", self.trees) if self.folder is not None else None
 
     def finish(self) -> None:
         """After a successful build: save the indexes, drop what this build did not use."""
@@ -134,6 +143,7 @@ class BuildCache:
         used_pages = self.used.get("pages", set())
         self.page_index = {k: v for k, v in {**self.page_index, **self.new_pages}.items() if k in used_pages}
         _save_pickle(self.folder / "pages.pkl", self.page_index)
+        _save_pickle(self.folder / "trees.pkl", self.trees)
         if self.dirty_stats:
             _save_pickle(self.folder / "stat.pkl", self.stats)
         self._prune(self.folder / "pages", used_pages)
@@ -224,6 +234,11 @@ class BuildCache:
 
     def page(self, key: str) -> str | None:
         """The stored bytes of a page rendered from the inputs ``key`` covers, if still intact."""
+        found = self.page_stat(key)
+        return found[0] if found else None
+
+    def page_stat(self, key: str) -> tuple[str, int] | None:
+        """(path, inode) of the stored page for ``key``, if still intact."""
         if self.folder is None:
             return None
         self.used.setdefault("pages", set()).add(key)
@@ -235,13 +250,17 @@ class BuildCache:
             st = os.stat(path)
         except OSError:
             return None
-        return path if (st.st_size, st.st_mtime_ns) == known else None
+        return (path, st.st_ino) if (st.st_size, st.st_mtime_ns) == known else None
 
     def store_page(self, key: str, written: Path | str) -> None:
         """Keep a page just written to the new site (a hard link, so no second copy on disk)."""
         if self.folder is None:
             return
-        self.used.setdefault("pages", set()).add(key)
+        self.record_page(key, self.link_page(key, written))
+
+    def link_page(self, key: str, written: Path | str) -> tuple[int, int]:
+        """The file half of store_page: link the page into the cache, return its (size, mtime).
+        Safe in a forked worker; the parent then calls record_page with the result."""
         dest = self._page_path(key)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         tmp = os.path.join(os.path.dirname(dest), f".tmp-{os.getpid()}-{key}")
@@ -251,4 +270,9 @@ class BuildCache:
             shutil.copyfile(written, tmp)
         os.replace(tmp, dest)
         st = os.stat(dest)
-        self.new_pages[key] = (st.st_size, st.st_mtime_ns)
+        return st.st_size, st.st_mtime_ns
+
+    def record_page(self, key: str, signature: tuple[int, int]) -> None:
+        """Note a page stored by link_page (in this process or a worker) as part of this build."""
+        self.used.setdefault("pages", set()).add(key)
+        self.new_pages[key] = signature

@@ -2,6 +2,10 @@
 
 A build streams its files into a fresh folder beside the output (".site.tmp-XXXX") and swaps it in
 at the end: the old site is renamed aside, the new one renamed in, then the old one deleted.
+
+With a build cache, the old site is not deleted but kept in the cache as a *spare* (see Spare), and
+the next build starts from it instead of an empty folder: a page whose cached bytes are already
+there (the same hard link) is left as it is, so a rebuild after a small change touches few files.
 A failed build deletes only its own temporary folder, so the previous site stays whole.
 ssg marks the folders it creates with MARKER and deletes nothing that lacks it; it refuses to
 write into a non-empty folder it did not create, into the sources, or over the project.
@@ -74,24 +78,74 @@ def _safe_relpath(path: str) -> str:
     return norm
 
 
+def tree_id(folder: Path) -> tuple[int, int, int] | None:
+    """Identifies one site tree across renames: its marker's device, inode and mtime (set once,
+    when the tree was made). None when the folder has no marker."""
+    try:
+        st = os.stat(folder / MARKER)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns
+
+
+class Spare:
+    """Where the previous site is kept for reuse (a folder in the build cache), and the file list
+    of each site tree ssg made, by tree_id, so stale files are found without walking the tree."""
+
+    def __init__(self, folder: Path, trees: dict[tuple, frozenset[str]]):
+        self.folder = folder
+        self.trees = trees  # updated by SiteWriter.commit; the cache saves it
+
+    def files(self, folder: Path) -> frozenset[str] | None:
+        tid = tree_id(folder)
+        return self.trees.get(tid) if tid is not None else None
+
+
 class SiteWriter:
     """Use as a context manager: files written inside go live only if the block ends without an error."""
 
-    def __init__(self, out_dir: str | Path, **checks):
+    def __init__(self, out_dir: str | Path, *, spare: Spare | None = None, **checks):
         self.out = check_output_dir(out_dir, **checks)
+        self.spare = spare
         self.tmp: Path | None = None
         self.written: set[str] = set()
         self.made: set[str] = set()  # folders already created in the new site
+        self.old_files: frozenset[str] = frozenset()  # files already in the new site's folder (a recycled spare)
+        self.old_dirs: set[str] = set()  # and the folders that hold them
         self.committed = False
 
     # -- lifecycle --------------------------------------------------------------------------
     def __enter__(self) -> SiteWriter:
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
-        (self.tmp / MARKER).write_bytes(MARKER_TEXT)
-        self.written, self.made = set(), set()
+        self.written, self.made, self.old_files, self.old_dirs = set(), set(), frozenset(), set()
+        self.tmp = self._recycle_spare()
+        if self.tmp is None:
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
+            (self.tmp / MARKER).write_bytes(MARKER_TEXT)
         self.tmp_str = str(self.tmp)
         return self
+
+    def _recycle_spare(self) -> Path | None:
+        """Move the spare site in as the new site's folder when its file list is known; otherwise
+        delete it (it is ssg's own: it carries the marker) and start from an empty folder."""
+        spare = self.spare
+        if spare is None or not has_marker(spare.folder):
+            return None
+        files = spare.files(spare.folder)
+        if files is not None:
+            tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
+            try:
+                os.rename(spare.folder, tmp)  # onto the empty folder just made
+            except OSError:  # on another device: cannot be moved in cheaply
+                tmp.rmdir()
+            else:
+                self.old_files = files
+                self.old_dirs = {rel[:i] for rel in files for i, c in enumerate(rel) if c == "/"}
+                # Its folders exist already: no need to ask the file system for each again.
+                self.made = {str(tmp), *(os.path.join(str(tmp), d) for d in self.old_dirs)}
+                return tmp
+        shutil.rmtree(spare.folder)
+        return None
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
@@ -104,9 +158,28 @@ class SiteWriter:
             shutil.rmtree(self.tmp)
         self.tmp = None
 
+    def _remove_stale(self) -> None:
+        """Files of a recycled spare that this build did not write, and folders they leave empty."""
+        folders = set()
+        for rel in self.old_files - self.written:
+            try:
+                os.unlink(os.path.join(self.tmp_str, rel))
+            except FileNotFoundError:
+                pass
+            folders.add(rel.rpartition("/")[0])
+        for rel in sorted(folders, key=lambda f: -f.count("/")):
+            while rel:
+                try:
+                    os.rmdir(os.path.join(self.tmp_str, rel))
+                except OSError:
+                    break  # not empty (or gone): its parents are not empty either
+                rel = rel.rpartition("/")[0]
+
     def commit(self) -> None:
-        """Swap the new site in: rename the old aside, rename the new in, delete the old."""
+        """Swap the new site in: rename the old aside, rename the new in, then delete the old
+        (or keep it as the spare)."""
         assert self.tmp is not None, "commit() outside a with-block"
+        self._remove_stale()
         os.chmod(self.tmp, 0o755)  # mkdtemp makes it private; a site is for reading
         trash = None
         if self.out.exists():
@@ -126,6 +199,8 @@ class SiteWriter:
             raise
         self.tmp = None
         self.committed = True
+        if self.spare is not None:
+            self._keep_as_spare(trash / self.out.name if trash is not None else None)
         if trash is not None:
             old = trash / self.out.name
             if has_marker(old):
@@ -135,7 +210,43 @@ class SiteWriter:
             if not any(trash.iterdir()):
                 trash.rmdir()
 
+    def _keep_as_spare(self, old: Path | None) -> None:
+        """Move the replaced site (if any) into the spare's place, and remember the file lists of
+        the new site and the spare."""
+        spare = self.spare
+        new_id = tree_id(self.out)
+        old_id = tree_id(old) if old is not None else None
+        old_files = spare.trees.get(old_id) if old_id is not None else None
+        spare.trees.clear()
+        if new_id is not None:
+            spare.trees[new_id] = frozenset(self.written)
+        if old is None or old_files is None:
+            return  # a tree whose files are unknown is not kept: the caller deletes it
+        try:
+            if spare.folder.exists() and has_marker(spare.folder):
+                shutil.rmtree(spare.folder)
+            spare.folder.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(old, spare.folder)
+        except OSError:
+            return  # another device, say: the caller deletes it
+        spare.trees[old_id] = old_files
+
     # -- writing ----------------------------------------------------------------------------
+    def claim(self, path: str) -> str:
+        """Reserve ``path`` in the new site and make its folder; returns where the file goes, for a
+        worker process to write (checked here, once, like every other path)."""
+        dest = self._dest(path)
+        self._clear(path, dest)
+        return dest
+
+    def _clear(self, rel: str, dest: str) -> None:
+        # A recycled file may be a hard link to a cached page: unlink it, never write through it.
+        if rel in self.old_files:
+            try:
+                os.unlink(dest)
+            except FileNotFoundError:
+                pass
+
     def _dest(self, path: str) -> str:
         assert self.tmp is not None, "write() outside a with-block"
         rel = _safe_relpath(path)
@@ -145,21 +256,48 @@ class SiteWriter:
         parent, _, name = rel.rpartition("/")
         folder = os.path.join(self.tmp_str, parent) if parent else self.tmp_str
         if folder not in self.made:
-            os.makedirs(folder, exist_ok=True)
+            try:
+                os.makedirs(folder, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                self._clear_way(parent)  # a recycled file stands where this folder goes
+                os.makedirs(folder, exist_ok=True)
             self.made.add(folder)
-        return os.path.join(folder, name)
+        dest = os.path.join(folder, name)
+        if rel in self.old_dirs:
+            shutil.rmtree(dest)  # a recycled folder stands where this file goes: all of it is stale
+            self.old_dirs = {d for d in self.old_dirs if d != rel and not d.startswith(rel + "/")}
+            self.made = {f for f in self.made if f != dest and not f.startswith(dest + "/")}
+        return dest
+
+    def _clear_way(self, parent: str) -> None:
+        parts = parent.split("/")
+        for i in range(1, len(parts) + 1):
+            rel = "/".join(parts[:i])
+            if rel in self.old_files and rel not in self.written:
+                os.unlink(os.path.join(self.tmp_str, rel))
+                return
+        raise BuildError("write", f"cannot make the folder {parent!r}: a file is in the way")
 
     def write(self, file: OutputFile) -> str:
         """Write one file into the new site; returns where it went (inside the temporary folder)."""
         dest = self._dest(file.path)
+        self._clear(file.path, dest)
         with open(dest, "wb") as f:
             f.write(file.data)
         return dest
 
-    def reuse(self, path: str, src: str | Path) -> str:
+    def reuse(self, path: str, src: str | Path, src_inode: int | None = None) -> str:
         """Put an unchanged file from the build cache at ``path``: a hard link (the bytes are not
-        read or copied), or a copy when the cache is on another device."""
+        read or copied), or a copy when the cache is on another device. A recycled file that is
+        already that link (same inode as ``src``) is left as it is."""
         dest = self._dest(path)
+        if path in self.old_files:
+            try:
+                if src_inode is not None and os.lstat(dest).st_ino == src_inode:
+                    return dest
+            except FileNotFoundError:
+                pass
+            self._clear(path, dest)
         try:
             os.link(src, dest)
         except OSError:

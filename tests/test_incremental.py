@@ -43,8 +43,10 @@ def write(content: Path, files: dict[str, str]) -> None:
         (content / rel).write_text(text, encoding="utf-8")
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (None), by relative path: a stale empty folder counts."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None
+            for p in sorted(folder.rglob("*"))}
 
 
 @pytest.fixture(autouse=True)
@@ -142,9 +144,10 @@ def test_rebuild_after_a_change_equals_a_clean_build(tmp_path, project, change, 
     seen: list[str] = []
     real = ssg.build._render_item
 
-    def spy(item):
+    def spy(task):
+        item, _dest = task
         seen.append(item.path)
-        return real(item)
+        return real(task)
 
     monkeypatch.setattr(ssg.build, "_render_item", spy)
     change(content, templates)
@@ -249,3 +252,43 @@ def test_new_cache_folder_is_claimed_before_anything_is_written(tmp_path, projec
     assert (cache_dir / "CACHEDIR.TAG").read_bytes().startswith(b"Signature: 8a477f597d28d172789f06886806bc55")
     again = build_site(content, tmp_path / "site", templates_dir=templates, cache=BuildCache(cache_dir), jobs=1)
     assert again.exit_code == 0
+
+
+def test_a_run_of_rebuilds_recycles_the_replaced_site_and_stays_exact(tmp_path, project):
+    """Each build starts from the site the build before the last one made (kept in the cache as
+    the spare): after every change, added and removed trials included, the site equals a clean build."""
+    content, templates = project
+    out, cache_dir = tmp_path / "site", tmp_path / "cache"
+    steps = [
+        lambda: None,
+        lambda: write(content, {"trials/a.json": RECORDS["trials/a.json"].replace("First study", "First study, again")}),
+        lambda: (content / "trials" / "d.json").unlink(),  # a trial goes: its folders must go too
+        lambda: write(content, {"trials/e.json": record("NCT00000005", "Fifth study", conditions=("Gout",))}),
+        lambda: write(content, {"trials/a.json": RECORDS["trials/a.json"]}),
+        lambda: (content / "pages" / "about.md").unlink(),
+    ]
+    sites = []
+    for step in steps:
+        step()
+        rebuild(content, out, templates, BuildCache(cache_dir))
+        assert_same_as_clean(tmp_path, content, templates, out)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "clean", "content", "site", "templates"]
+        sites.append(tree(out))
+    assert tree(cache_dir / "spare-site") == sites[-2]  # the replaced site, kept whole for the next build
+
+
+def test_recycled_pages_are_never_written_through(tmp_path, project):
+    """A page in the spare is a hard link to a cached page: a changed page must replace the link,
+    not write into it, or the cache (and the live site) would change under the build."""
+    content, templates = project
+    out, cache_dir = tmp_path / "site", tmp_path / "cache"
+    for _ in range(2):
+        rebuild(content, out, templates, BuildCache(cache_dir))
+    page = "trials/NCT00000001/index.html"
+    before_live = (out / page).read_bytes()
+    spare_copy = (cache_dir / "spare-site" / page).read_bytes()
+    write(content, {"trials/a.json": RECORDS["trials/a.json"].replace("First study", "Changed study")})
+    rebuild(content, out, templates, BuildCache(cache_dir))  # recycles the spare
+    assert b"Changed study" in (out / page).read_bytes()
+    # The site just replaced (now the spare) still holds the old page: nothing wrote through a link.
+    assert (cache_dir / "spare-site" / page).read_bytes() == before_live == spare_copy

@@ -7,7 +7,7 @@ import pytest
 
 from ssg.errors import BuildError, OutputDirRefused
 from ssg.site.model import OutputFile
-from ssg.write import MARKER, SiteWriter, check_output_dir
+from ssg.write import MARKER, MARKER_TEXT, SiteWriter, Spare, check_output_dir, has_marker
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -156,3 +156,59 @@ def test_failed_swap_puts_the_old_site_back(tmp_path, cwd, monkeypatch):
         build(out, {"index.html": b"v2"})
     assert tree(out) == {MARKER: (out / MARKER).read_bytes(), "index.html": b"v1"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "work"]
+
+
+def build_with_spare(out: Path, spare: Spare, files: dict[str, bytes]) -> SiteWriter:
+    with SiteWriter(out, spare=spare) as w:
+        for path, data in files.items():
+            w.write(OutputFile(path, data))
+    return w
+
+
+def full_tree(folder: Path) -> dict[str, bytes | None]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_spare_is_recycled_and_the_result_is_exactly_the_new_files(tmp_path, cwd):
+    out, spare = tmp_path / "site", Spare(tmp_path / "cache" / "spare-site", {})
+    versions = [
+        {"index.html": b"v1", "a/index.html": b"a1", "gone/deep/x.html": b"x"},
+        {"index.html": b"v2", "a/index.html": b"a1", "b/index.html": b"b"},
+        {"index.html": b"v3", "gone/deep/x.html": b"back", "c": b"file where nothing was"},
+        {"index.html": b"v4", "c/index.html": b"a folder where a file was"},  # recycles version 2's tree
+        {"index.html": b"v5", "c": b"a file again", "a/index.html": b"a5"},
+    ]
+    for files in versions:
+        w = build_with_spare(out, spare, files)
+        expected = {MARKER: MARKER_TEXT, **files}
+        got = {k: v for k, v in full_tree(out).items() if v is not None}
+        assert got == expected
+        folders = {k for k, v in full_tree(out).items() if v is None}
+        assert folders == {f for path in files for f in (path.rsplit("/", i)[0] for i in range(1, path.count("/") + 1))}
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp or trash left
+    assert w.old_files  # the last build started from a recycled tree
+    assert has_marker(spare.folder)
+
+
+def test_spare_with_unknown_files_is_deleted_not_recycled(tmp_path, cwd):
+    out, spare = tmp_path / "site", Spare(tmp_path / "cache" / "spare-site", {})
+    build_with_spare(out, spare, {"index.html": b"v1", "old.html": b"old"})
+    build_with_spare(out, spare, {"index.html": b"v2"})
+    spare.trees.clear()  # e.g. the cache's list was lost
+    w = build_with_spare(out, spare, {"index.html": b"v3"})
+    assert not w.old_files
+    assert full_tree(out) == {MARKER: MARKER_TEXT, "index.html": b"v3"}
+
+
+def test_failed_build_on_a_recycled_spare_leaves_the_live_site_whole(tmp_path, cwd):
+    out, spare = tmp_path / "site", Spare(tmp_path / "cache" / "spare-site", {})
+    build_with_spare(out, spare, {"index.html": b"v1"})
+    build_with_spare(out, spare, {"index.html": b"v2", "a.html": b"a"})
+    before = full_tree(out)
+    with pytest.raises(RuntimeError):
+        with SiteWriter(out, spare=spare) as w:
+            w.write(OutputFile("index.html", b"v3"))
+            raise RuntimeError("template exploded")
+    assert full_tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "site", "work"]

@@ -7,7 +7,8 @@ write one file are reported with both their names instead of one silently overwr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 
 from ssg.config import SiteConfig
 from ssg.errors import BuildError
@@ -58,8 +59,14 @@ def assemble(
     )
 
 
-def planned_paths(site: Site) -> list[tuple[str, str]]:
-    """(output path, what makes it) for every page the site will have, before rendering."""
+def _describe(what: str, trial: Trial) -> str:
+    sources = ", ".join(s.path for s in trial.sources) or trial.nct_id
+    return f"{what} {trial.nct_id} ({sources})"
+
+
+def planned_paths(site: Site) -> list[tuple[str, str | Callable[[], str]]]:
+    """(output path, what makes it) for every page the site will have, before rendering;
+    "what" may be a function that describes it (called only to report a clash)."""
     plan = [
         (urls.home_path(), "home page"),
         (urls.conditions_path(), "condition index"),
@@ -71,9 +78,9 @@ def planned_paths(site: Site) -> list[tuple[str, str]]:
         (urls.robots_path(), "robots.txt"),
     ]
     for e in site.entries:
-        sources = ", ".join(s.path for s in e.trial.sources) or e.trial.nct_id
-        plan.append((urls.trial_path(e.trial.nct_id), f"trial {e.trial.nct_id} ({sources})"))
-        plan.append((urls.handout_path(e.trial.nct_id), f"handout of {e.trial.nct_id} ({sources})"))
+        # Described only when two makers clash (a description per trial costs more than the check).
+        plan.append((urls.trial_path(e.trial.nct_id), partial(_describe, "trial", e.trial)))
+        plan.append((urls.handout_path(e.trial.nct_id), partial(_describe, "handout of", e.trial)))
     plan += [(urls.condition_path(t.slug), f"condition {t.name!r}") for t in site.conditions]
     plan += [(urls.sponsor_path(t.slug), f"sponsor {t.name!r}") for t in site.sponsors]
     for p in site.pages:
@@ -85,10 +92,15 @@ def planned_paths(site: Site) -> list[tuple[str, str]]:
 
 def check_output_paths(site: Site) -> None:
     """Raise BuildError naming both sources when two of them would write one output path."""
+    plan = planned_paths(site)
+    counts: dict[str, int] = defaultdict(int)
+    for path, _ in plan:
+        counts[path] += 1
+    if all(n == 1 for n in counts.values()):
+        return
     makers: dict[str, list[str]] = defaultdict(list)
-    for path, what in planned_paths(site):
-        makers[path].append(what)
-    clashes = [f"{path} would be written by {' and '.join(whats)}" for path, whats in sorted(makers.items())
-               if len(whats) > 1]
-    if clashes:
-        raise BuildError("enrich", "two sources write one output path:\n  " + "\n  ".join(clashes))
+    for path, what in plan:
+        if counts[path] > 1:
+            makers[path].append(what() if callable(what) else what)
+    clashes = [f"{path} would be written by {' and '.join(whats)}" for path, whats in sorted(makers.items())]
+    raise BuildError("enrich", "two sources write one output path:\n  " + "\n  ".join(clashes))

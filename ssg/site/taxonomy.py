@@ -236,13 +236,16 @@ def build_taxonomy(
     named_by_record: dict[str, bool] = defaultdict(bool)
     keys_by_trial: dict[str, list[str]] = defaultdict(list)
 
-    for nct_id, name, inferred in mentions:
-        name = " ".join(name.split())
-        if not name:
+    # A name recurs across many trials: its key and display form are worked out once.
+    known: dict[str, tuple[str, str] | None] = {}
+    for nct_id, raw, inferred in mentions:
+        if raw not in known:
+            name = " ".join(raw.split())
+            known[raw] = (_key(words_of(name), name), display(name)) if name else None
+        if known[raw] is None:
             continue
-        words = words_of(name)
-        key = _key(words, name)
-        variants[key][display(name)] += 1
+        key, shown = known[raw]
+        variants[key][shown] += 1
         trials_by_key[key].add(nct_id)
         named_by_record[key] |= not inferred
         if key not in keys_by_trial[nct_id]:
