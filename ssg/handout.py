@@ -10,14 +10,13 @@ The build never needs a browser: printing to PDF is a separate command (ssg.pdf)
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
-import segno
-from markupsafe import Markup
+import zxingcpp
+from markupsafe import Markup, escape
 
 from ssg.model import Contact, Location, Status
 from ssg.site import urls
@@ -121,30 +120,30 @@ def build_handout(entry: TrialEntry, base_url: str) -> Handout:
     trial, plain = entry.trial, entry.plain
     url = urls.absolute(base_url, urls.trial_path(trial.nct_id))
     summary, happens, where_said = _plain_parts(plain)
-    can = [shorten(p, MAX_POINT_CHARS) for p in getattr(plain, "can_join", ()) or ()]
-    cannot = [shorten(p, MAX_POINT_CHARS) for p in getattr(plain, "cannot_join", ()) or ()]
+    can = getattr(plain, "can_join", ()) or ()
+    cannot = getattr(plain, "cannot_join", ()) or ()
     places = _places(trial.locations)
-    contacts = _contacts(trial.contacts)
+    contacts, all_contacts = _contacts(trial.contacts)
     lead = trial.lead_sponsor
     handout = Handout(
         nct_id=trial.nct_id,
         title=plain_title(trial.title),
         status=STATUS_WORDS.get(trial.status, STATUS_WORDS[Status.UNKNOWN]),
         recruiting=trial.is_recruiting,
-        summary=tuple(summary[:MAX_SUMMARY_SENTENCES]),
+        summary=summary,
         can_join_lead=getattr(plain, "can_join_lead", "You may be able to join if"),
-        can_join=tuple(can[:MAX_JOIN_POINTS]),
+        can_join=tuple(shorten(p, MAX_POINT_CHARS) for p in can[:MAX_JOIN_POINTS]),
         cannot_join_lead=getattr(plain, "cannot_join_lead", "You cannot join if"),
-        cannot_join=tuple(cannot[:MAX_JOIN_POINTS]),
+        cannot_join=tuple(shorten(p, MAX_POINT_CHARS) for p in cannot[:MAX_JOIN_POINTS]),
         # the record's full criteria never fit on paper; the web page has them
         criteria_online=len(can) > MAX_JOIN_POINTS or len(cannot) > MAX_JOIN_POINTS
         or bool(trial.eligibility.inclusion or trial.eligibility.exclusion),
-        happens=tuple(happens[:MAX_HAPPENS_SENTENCES]),
+        happens=happens,
         where_intro=where_said or _where_intro(trial.locations),
         places=tuple(places[:MAX_PLACES]),
         more_places=max(0, len(places) - MAX_PLACES),
-        contacts=tuple(contacts[:MAX_CONTACTS]),
-        more_contacts=max(0, len(contacts) - MAX_CONTACTS),
+        contacts=tuple(contacts),
+        more_contacts=all_contacts - len(contacts),
         sponsor=shorten(lead.name, 120) if lead else None,
         url=url,
         qr_svg=qr_svg(url),
@@ -180,31 +179,25 @@ def _role(section) -> str:
     return "summary"
 
 
-def _plain_parts(plain) -> tuple[list[str], list[str], str]:
-    summary: list[str] = []
-    happens: list[str] = []
-    where: list[str] = []
+def _plain_parts(plain) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """(summary sentences, "what happens" sentences, where text), capped and shortened; only
+    the sentences that can be printed are shortened."""
+    parts: dict[str, list[str]] = {"summary": [], "happens": [], "where": []}
     for section in getattr(plain, "sections", ()) or ():
-        role = _role(section)
-        sentences = [shorten(s, MAX_SENTENCE_CHARS) for s in section.sentences if s.strip()]
-        if role == "happens":
-            happens += sentences
-        elif role == "where":
-            where += sentences
-        elif role == "summary":
-            summary += sentences
-    return summary, happens, " ".join(where[:2])
+        sentences = parts.get(_role(section))
+        if sentences is not None:
+            sentences += [s for s in section.sentences if s.strip()]
+    summary = tuple(shorten(s, MAX_SENTENCE_CHARS) for s in parts["summary"][:MAX_SUMMARY_SENTENCES])
+    happens = tuple(shorten(s, MAX_SENTENCE_CHARS) for s in parts["happens"][:MAX_HAPPENS_SENTENCES])
+    return summary, happens, " ".join(shorten(s, MAX_SENTENCE_CHARS) for s in parts["where"][:2])
 
 
 # --- places and contacts ------------------------------------------------------------------
 
 def _place_text(loc: Location) -> str:
-    parts = [p for p in (loc.facility, loc.city, loc.state, loc.country) if p]
-    seen: list[str] = []
-    for p in parts:  # records often repeat the city in the facility's state field
-        if p not in seen:
-            seen.append(p)
-    return shorten(", ".join(seen), 120)
+    # distinct parts, in order: records often repeat the city in the facility's state field
+    parts = dict.fromkeys(p for p in (loc.facility, loc.city, loc.state, loc.country) if p)
+    return shorten(", ".join(parts), 120)
 
 
 _OPEN_SITE = {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION"}
@@ -213,12 +206,9 @@ _OPEN_SITE = {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION"}
 def _places(locations: list[Location]) -> list[str]:
     """Distinct places, those still taking people first (record order otherwise)."""
     ordered = sorted(locations, key=lambda loc: 0 if (loc.status or "").upper() in _OPEN_SITE else 1)
-    out: list[str] = []
-    for loc in ordered:
-        text = _place_text(loc)
-        if text and text not in out:
-            out.append(text)
-    return out
+    out = dict.fromkeys(_place_text(loc) for loc in ordered)  # distinct, in order
+    out.pop("", None)
+    return list(out)
 
 
 def _where_intro(locations: list[Location]) -> str:
@@ -234,10 +224,14 @@ def _where_intro(locations: list[Location]) -> str:
     return f"This study takes place at {places}."
 
 
+_EXTENSION_RE = re.compile(r"(?i)\s*(?:ext\.?|x|extension)\s*\d+\s*$")
+_NOT_DIAL_RE = re.compile(r"[^\d+]")
+
+
 def tel_href(phone: str) -> str | None:
     """A tel: link from a printed number ("+1 (555) 123-4567 ext 2" -> "tel:+15551234567")."""
-    main = re.split(r"(?i)\s*(?:ext\.?|x|extension)\s*\d+\s*$", phone.strip())[0]
-    digits = re.sub(r"[^\d+]", "", main)
+    main = _EXTENSION_RE.split(phone.strip())[0]
+    digits = _NOT_DIAL_RE.sub("", main)
     digits = digits[0] + digits[1:].replace("+", "") if digits else digits
     return f"tel:{digits}" if sum(c.isdigit() for c in digits) >= 5 else None
 
@@ -245,8 +239,9 @@ def tel_href(phone: str) -> str | None:
 _EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
 
-def _contacts(contacts: list[Contact]) -> list[HandoutContact]:
-    """Central contacts first (they answer for every place), then site contacts, those with a
+def _contacts(contacts: list[Contact], limit: int = MAX_CONTACTS) -> tuple[list[HandoutContact], int]:
+    """The first ``limit`` contacts to print and how many distinct contacts there are in all.
+    Central contacts first (they answer for every place), then site contacts, those with a
     phone first; no repeats."""
     ordered = sorted(contacts, key=lambda c: (0 if not c.facility else 1, 0 if (c.phone or "").strip() else 1))
     out: list[HandoutContact] = []
@@ -262,6 +257,8 @@ def _contacts(contacts: list[Contact]) -> list[HandoutContact]:
         if key in seen:
             continue
         seen.add(key)
+        if len(out) == limit:
+            continue  # only counted
         out.append(HandoutContact(
             name=shorten(c.name, 80) if c.name else None,
             where=shorten(c.facility, 90) if c.facility else "Study team",
@@ -269,29 +266,41 @@ def _contacts(contacts: list[Contact]) -> list[HandoutContact]:
             phone_href=tel_href(phone) if phone else None,
             email=email,
         ))
-    return out
+    return out, len(seen)
 
 
 # --- QR code -------------------------------------------------------------------------------
 
-QR_MASK = 2  # see qr_svg
+_DARK_RUN = re.compile(rb"\x00+")  # in zxingcpp's bitmap a dark module is 0, a light one 255
 
 
 def qr_svg(url: str) -> Markup:
-    """An inline SVG QR code for ``url``; presentation attributes only, so a CSP without
-    'unsafe-inline' styles accepts it. Its printed size is set by handout.css."""
-    buf = io.BytesIO()
-    # A fixed mask: scoring all eight (segno's default) took three quarters of the build's QR
-    # time. Any mask is valid and scans; 2 is the one segno itself picks most often for our URLs.
-    segno.make(url, error="m", mask=QR_MASK, micro=False).save(
-        buf, kind="svg", xmldecl=False, svgns=True, nl=False, omitsize=True,
-        svgclass="handout-qr__code", lineclass=None, border=4, dark="#000", light="#fff",
+    """An inline SVG QR code for ``url`` (error correction M, 4-module quiet zone).
+
+    zxingcpp (zint, compiled) encodes and masks; we write the SVG ourselves from its bitmap, one
+    module per pixel, because its own SVG carries a prolog, a DOCTYPE and a <desc>. Presentation
+    attributes only, so a CSP without 'unsafe-inline' styles accepts it; handout.css sets its
+    printed size. Each row's dark runs are drawn as one-module-wide horizontal strokes.
+    """
+    image = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image()
+    size = image.shape[1]
+    runs: list[str] = []
+    row, end = -1, 0
+    # the quiet zone is light on both sides of every row, so no run crosses a row's end
+    for m in _DARK_RUN.finditer(bytes(image)):
+        start, stop = m.span()
+        y, x = divmod(start, size)
+        if y != row:
+            runs.append(f"M{x} {y}.5h{stop - start}")
+            row = y
+        else:
+            runs.append(f"m{x - end} 0h{stop - start}")
+        end = x + stop - start
+    return Markup(
+        f'<svg role="img" aria-label="QR code: {escape(url)}" xmlns="http://www.w3.org/2000/svg"'
+        f' viewBox="0 0 {size} {size}" class="handout-qr__code">'
+        f'<path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/><path stroke="#000" d="{"".join(runs)}"/></svg>'
     )
-    svg = buf.getvalue().decode("ascii")
-    if "style" in svg:  # segno must not start emitting inline styles behind our back
-        raise ValueError("QR SVG contains a style attribute, which the site's CSP forbids")
-    label = Markup(' role="img" aria-label="QR code: {}"').format(url)
-    return Markup(svg.replace("<svg ", f"<svg{label} ", 1).replace("<svg  ", "<svg ", 1))
 
 
 # --- words to know -------------------------------------------------------------------------
@@ -329,20 +338,47 @@ def _word_pattern(strings: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
 
 
+def _word(term) -> Word:
+    return Word(term.id, term.term, shorten(term.definition, MAX_DEFINITION_CHARS))
+
+
+@lru_cache(maxsize=1 << 14)
+def _site_words_in(text: str) -> tuple[Word, ...]:
+    """Site-glossary words in one piece of text, in order of first use. Cached: most handout
+    sentences come from the plain-language templates and recur in trial after trial.
+    The glossary's own precompiled pattern gives the same matches as the generic path of
+    find_words (same case rules, longest first, first term wins) without building a pattern."""
+    pattern, lookup = _glossary_index()
+    found: dict[str, Word] = {}
+    for m in pattern.finditer(text):
+        term = lookup(m.group())
+        if term is not None and term.id not in found:
+            found[term.id] = _word(term)
+    return tuple(found.values())
+
+
+def _site_words(parts: Iterable[str], limit: int) -> tuple[Word, ...]:
+    """Site-glossary words in the parts, in order of first use, at most ``limit``. Searching
+    part by part finds what a search of the parts joined by newlines finds: no glossary term
+    spans a newline, and a newline is a word boundary."""
+    if limit <= 0:
+        return ()
+    found: dict[str, Word] = {}
+    for part in parts:
+        for word in _site_words_in(part):
+            if word.id not in found:
+                found[word.id] = word
+                if len(found) == limit:
+                    return tuple(found.values())
+    return tuple(found.values())
+
+
 def find_words(text: str, glossary=None, limit: int = MAX_WORDS) -> tuple[Word, ...]:
     """Glossary terms used in ``text``, in order of first use, at most ``limit``."""
-    if glossary is None and (index := _glossary_index()) is not None:
-        # The site glossary's own precompiled pattern: the same matches as the generic path
-        # below (same case rules, longest first, first term wins), without building a pattern.
-        pattern, lookup = index
-        found: dict[str, Word] = {}
-        for m in pattern.finditer(text):
-            term = lookup(m.group())
-            if term is not None and term.id not in found:
-                found[term.id] = Word(term.id, term.term, shorten(term.definition, MAX_DEFINITION_CHARS))
-                if len(found) == limit:
-                    break
-        return tuple(found.values())
+    if glossary is None and _glossary_index() is not None:
+        return _site_words((text,), limit)
+    if limit <= 0:
+        return ()
     folded_text = text.casefold()
     by_string: dict[str, object] = {}
     for term in (_glossary() if glossary is None else glossary):
@@ -358,14 +394,21 @@ def find_words(text: str, glossary=None, limit: int = MAX_WORDS) -> tuple[Word, 
     for m in _word_pattern(tuple(sorted(by_string))).finditer(text):
         term = exact.get(m.group()) or folded.get(m.group().casefold())
         if term is not None and term.id not in words:
-            words[term.id] = Word(term.id, term.term, shorten(term.definition, MAX_DEFINITION_CHARS))
+            words[term.id] = _word(term)
             if len(words) == limit:
                 break
     return tuple(words.values())
 
 
-def _text_of(h: Handout) -> str:
-    return "\n".join((h.title, *h.summary, *h.can_join, *h.cannot_join, *h.happens, h.where_intro))
+def _texts_of(h: Handout) -> tuple[str, ...]:
+    """The handout's own words that "Words to know" explains."""
+    return (h.title, *h.summary, *h.can_join, *h.cannot_join, *h.happens, h.where_intro)
+
+
+def _words_for(h: Handout, limit: int) -> tuple[Word, ...]:
+    if _glossary_index() is not None:
+        return _site_words(_texts_of(h), limit)
+    return find_words("\n".join(_texts_of(h)), limit=limit)
 
 
 # --- fitting on two sheets -------------------------------------------------------------------
@@ -385,8 +428,7 @@ def _lines(text: str, per_line: int) -> int:
     return max(1, -(-len(text) // per_line))
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):  # a tuple: the page model makes thousands of them per build
     lines: float
     keep: bool = True  # printed whole (break-inside: avoid); else it may split between lines
     glue: float = 0.0  # lines of the next block that must share its page (a heading's break-after: avoid)
@@ -480,14 +522,14 @@ def _cut(h: Handout, part: str, n: int) -> Handout:
 def fit_to_two_sheets(h: Handout) -> Handout:
     """Add the words to know, then cut parts (CUTS order) until the page model fits MAX_SHEETS."""
     words_cap = MAX_WORDS
-    h = replace(h, words=find_words(_text_of(h), limit=words_cap))
+    h = replace(h, words=_words_for(h, words_cap))
     for part, n in CUTS:
         if pages_needed(h) <= MAX_SHEETS:
             break
         if part == "words":
             words_cap = min(words_cap, n)
         h = _cut(h, part, n)
-        h = replace(h, words=find_words(_text_of(h), limit=words_cap))  # only words still used
+        h = replace(h, words=_words_for(h, words_cap))  # only words still used
     return h
 
 

@@ -23,6 +23,7 @@ def add_parser(sub) -> None:
     p.add_argument("--base-url", metavar="URL", help="absolute URL the site is served from (overrides site.toml)")
     p.add_argument("--strict", action="store_true", help="write nothing if any record fails")
     p.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+    p.add_argument("--timings", action="store_true", help="print how long each phase of the build took")
     add_speed_options(p)
     p.set_defaults(run=run)
 
@@ -69,6 +70,12 @@ class ProgressBar:
             self.bar = None
 
 
+def format_timings(report) -> str:
+    """One line per phase: "  load  1.23 s"."""
+    width = max((len(p) for p in report.timings), default=0)
+    return "\n".join(f"  {phase:<{width}}  {secs:6.2f} s" for phase, secs in report.timings.items())
+
+
 def run(args) -> int:
     bar = ProgressBar() if (sys.stderr.isatty() and not args.quiet) else None
     try:
@@ -86,4 +93,6 @@ def run(args) -> int:
             reused = f" ({report.reused} unchanged pages reused)" if report.reused else ""
             print(f"built {report.trials} trials, {report.pages} pages and {report.assets} assets into {report.out_dir}"
                   f"{reused}", file=sys.stderr)
+    if args.timings:
+        print(format_timings(report), file=sys.stderr)
     return report.exit_code
