@@ -25,7 +25,6 @@ ssg invalidates everything.
 from __future__ import annotations
 
 import importlib
-import itertools
 import os
 import time
 from contextlib import contextmanager
@@ -103,19 +102,26 @@ def _parse_task(path: str) -> tuple[str, object]:
         return "error", f"error: {e}"
 
 
+def _absolute_paths(folder: Path, files: list[Path]) -> list[str]:
+    """Absolute paths of files found under ``folder`` (one getcwd, not one per file)."""
+    given, prefix = str(folder), os.path.abspath(folder)
+    return [prefix + s[len(given):] if (s := str(p)).startswith(given + os.sep) else os.path.abspath(s) for p in files]
+
+
 def load_keyed(trials_dir: Path, report: BuildReport, progress: Progress | None = None, *,
                jobs: int = 1, cache: BuildCache | None = None) -> list[tuple[str, Trial]]:
     """(record key, Trial) for every record that parses; a broken one is reported and left out."""
     files = record_files([trials_dir]) if trials_dir.is_dir() else []
     code = code_version()
     keys: list[str | None] = []
-    for p in files:
+    absolute = _absolute_paths(trials_dir, files)
+    for p, where in zip(files, absolute):
         try:
-            keys.append(digest("record", code, str(p), cache.file_digest(p)) if cache else None)
+            keys.append(digest("record", code, str(p), cache.file_digest(p, where)) if cache else None)
         except OSError:
             keys.append(None)  # unreadable: parse_file reports why
     if cache:
-        cache.forget_files({os.path.abspath(p) for p in files})
+        cache.forget_files(set(absolute))
     results: list[tuple[str, object] | None] = [
         (("ok", t) if (t := cache.get("record", k)) is not None else None) if cache and k else None
         for k in keys]
@@ -216,7 +222,8 @@ def summarise_all(trials: list[Trial], report: BuildReport, *, jobs: int = 1, ca
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
         warm_up_plain()
-    for i, result in zip(todo, parallel.ordered_map(_summary_by_index, todo, jobs=jobs, state={"trials": trials})):
+    for i, result in zip(todo, parallel.ordered_map(_summary_by_index, todo, jobs=jobs, state={"trials": trials},
+                                                    chunksize=32, chunks_per_worker=max(1, PAGES_PER_WORKER // 32))):
         results[i] = result
         if cache and keys:
             cache.put("plain", keys[trials[i].nct_id], result)
@@ -317,9 +324,11 @@ def plan_items(site: Site, modules: dict[str, object], env: dict[str, str], keys
     def tkey(term: Term) -> str:
         return _term_key(term, memo)
 
-    if "ssg.site.pages" in modules:
-        for i, e in enumerate(site.entries):
-            nct = e.trial.nct_id
+    # A trial's page and its handout side by side, so one worker renders both and only that
+    # worker touches (and so copies) the trial's memory.
+    for i, e in enumerate(site.entries):
+        nct = e.trial.nct_id
+        if "ssg.site.pages" in modules:
             related = []
             for r in e.trial.related:
                 other = r.nct_id.strip()
@@ -327,9 +336,7 @@ def plan_items(site: Site, modules: dict[str, object], env: dict[str, str], keys
             items.append(Item("trial", i, urls.trial_path(nct), digest(
                 "trial.html", env["trial"], keys[nct], *[tkey(t) for t in e.conditions], "|",
                 *[tkey(t) for t in e.sponsors], "|", *related)))
-    if "ssg.handout" in modules:
-        for i, e in enumerate(site.entries):
-            nct = e.trial.nct_id
+        if "ssg.handout" in modules:
             items.append(Item("handout", i, urls.handout_path(nct), digest("handout.html", env["handout"], keys[nct])))
     if "ssg.site.pages" in modules:
         for kind, terms, path_of in (("condition", site.conditions, urls.condition_path),
@@ -368,11 +375,13 @@ def _render_item(task: tuple[Item, str]) -> tuple[str, object]:
     return "ok", cache.link_page(item.key, dest) if cache is not None and cache.folder is not None else None
 
 
+# A render worker is replaced by a fresh fork after about this many pages (see ordered_map).
+PAGES_PER_WORKER = 1500
+
+
 def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, report: BuildReport, *,
-                jobs: int, cache: BuildCache | None, progress: Progress | None,
-                meanwhile: Callable[[], None] | None = None) -> None:
-    """Per-item pages: unchanged ones linked from the cache, the rest rendered (in parallel).
-    ``meanwhile`` runs in this process once the workers have started (other work of the build)."""
+                jobs: int, cache: BuildCache | None, progress: Progress | None) -> None:
+    """Per-item pages: unchanged ones linked from the cache, the rest rendered (in parallel)."""
     todo = []
     for item in items:
         found = cache.page_stat(item.key) if cache else None
@@ -389,12 +398,18 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
             todo.append(item)
     tasks = [(item, writer.claim(item.path)) for item in todo]
     chunk = max(1, min(32, len(todo) // (jobs * 8) or 1))
+    if jobs > 1 and len(todo) >= parallel.MIN_TASKS:
+        import jinja2
+
+        for name in renderer.env.list_templates():  # compiled once here, not again in every fresh worker
+            try:
+                renderer.env.get_template(name)
+            except jinja2.TemplateError:
+                pass  # reported, with its place, when a page uses it
     results = parallel.ordered_map(_render_item, tasks, jobs=jobs, chunksize=chunk,
+                                   chunks_per_worker=max(1, PAGES_PER_WORKER // chunk),
                                    state={"site": site, "renderer": renderer, "cache": cache})
-    first = next(results, None)  # starts the workers
-    if meanwhile is not None:
-        meanwhile()
-    for item, (status, value) in zip(todo, itertools.chain([first] if first else [], results)):
+    for item, (status, value) in zip(todo, results):
         if status != "ok":
             raise BuildError("render", value[0], value[1])
         if value is not None:
@@ -405,10 +420,24 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
             progress("render", report.pages, None)
 
 
+class _Recorder:
+    """A BuildCache as seen by ssg.search: records which entries the search files were made from."""
+
+    def __init__(self, cache: BuildCache):
+        self.cache, self.uses = cache, []
+
+    def get(self, ns: str, key: str):
+        self.uses.append((ns, key))
+        return self.cache.get(ns, key)
+
+    def put(self, ns: str, key: str, value) -> None:
+        self.uses.append((ns, key))
+        self.cache.put(ns, key, value)
+
+
 class SearchData:
-    """The search index files: from the cache when no entry changed, else built by compute(),
-    which the build calls in this process while the workers render pages (so the index costs
-    no fork: a forked copy of the whole site would double the memory the build needs)."""
+    """The search index files: from the cache when no entry changed, else built by compute()
+    (which reuses the index shards no change touched, from the cache)."""
 
     def __init__(self, site: Site, keys: dict[str, str], cache: BuildCache | None):
         self.site, self.cache, self.key = site, cache, None
@@ -418,21 +447,20 @@ class SearchData:
             self.key = digest("search", code_version(), *[
                 part for e in site.entries
                 for part in (keys[e.trial.nct_id], *[_term_key(t, memo) for t in e.conditions + e.sponsors], "|")])
-            self.data = cache.get("search", self.key)
+            found = cache.get("search", self.key)
+            if found is not None:
+                self.data, uses = found
+                cache.keep(uses)  # the shards stay cached for the next change
 
     def compute(self) -> None:
         if self.data is not None:
             return
         from ssg.search import data_files
 
-        try:
-            self.data = data_files(self.site.entries, cache=self.cache)
-        except TypeError as e:  # a data_files without the cache parameter
-            if "cache" not in str(e):
-                raise
-            self.data = data_files(self.site.entries)
+        recorder = _Recorder(self.cache) if self.cache else None
+        self.data = data_files(self.site.entries, cache=recorder)
         if self.cache:
-            self.cache.put("search", self.key, self.data)
+            self.cache.put("search", self.key, (self.data, recorder.uses))
 
     def result(self) -> dict[str, bytes]:
         self.compute()
@@ -572,14 +600,13 @@ def build_site(
             items = plan_items(site, modules, env_keys(config, templates, date, site), keys)
             search = SearchData(site, keys, cache) if "ssg.search" in modules else None
 
-        def search_meanwhile() -> None:
-            with timed("search index (while pages render)"):
-                search.compute()
-
         with writer:  # render + write: pages stream to disk; an error discards the new folder
+            if search is not None:
+                # Before the workers fork: whatever this process reads after that, it copies.
+                with timed("search index"):
+                    search.compute()
             with timed("trial, handout and term pages"):
-                write_items(writer, items, site, renderer, report, jobs=jobs, cache=cache, progress=progress,
-                            meanwhile=search_meanwhile if search else None)
+                write_items(writer, items, site, renderer, report, jobs=jobs, cache=cache, progress=progress)
             with timed("site-wide pages"):
                 for name, module in modules.items():
                     if name == "ssg.handout":

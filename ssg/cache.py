@@ -112,6 +112,7 @@ class BuildCache:
         self.page_index: dict[str, tuple[int, int]] = {}
         self.trees: dict[tuple, frozenset[str]] = {}
         self.loaded = False
+        self.pruned = False  # True once a finish() of this process has scanned the folder
         self.begin()
 
     # -- one build -------------------------------------------------------------------------
@@ -133,24 +134,40 @@ class BuildCache:
 
     def finish(self) -> None:
         """After a successful build: save the indexes, drop what this build did not use."""
+        # The first build of a process scans the folder for unused entries; after that this
+        # process knows every entry on disk (each one it kept is in memory or the page index),
+        # so a rebuild deletes just the ones it stopped using instead of listing them all again.
+        scan = not self.pruned
+        dropped: list[tuple[str, str]] = []
         for ns, entries in self.memory.items():
             keep = self.used.get(ns, set())
             for key in [k for k in entries if k not in keep]:
                 del entries[key]
+                dropped.append((ns, key))
         if self.folder is None:
             return
         self._tag()
         used_pages = self.used.get("pages", set())
-        self.page_index = {k: v for k, v in {**self.page_index, **self.new_pages}.items() if k in used_pages}
+        every_page = {**self.page_index, **self.new_pages}
+        self.page_index = {k: v for k, v in every_page.items() if k in used_pages}
         _save_pickle(self.folder / "pages.pkl", self.page_index)
         _save_pickle(self.folder / "trees.pkl", self.trees)
         if self.dirty_stats:
             _save_pickle(self.folder / "stat.pkl", self.stats)
-        self._prune(self.folder / "pages", used_pages)
-        objects = self.folder / "objects"
-        if objects.is_dir():
-            for ns_dir in objects.iterdir():
-                self._prune(ns_dir, self.used.get(ns_dir.name, set()))
+        if scan:
+            self._prune(self.folder / "pages", used_pages)
+            objects = self.folder / "objects"
+            if objects.is_dir():
+                for ns_dir in objects.iterdir():
+                    self._prune(ns_dir, self.used.get(ns_dir.name, set()))
+            self.pruned = True
+            return
+        for path in [self._page_path(k) for k in every_page if k not in used_pages] + [
+                self._object_path(ns, key) for ns, key in dropped]:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
 
     def _prune(self, folder: Path, keep: set[str]) -> None:
         if not folder.is_dir():
@@ -183,15 +200,17 @@ class BuildCache:
             tag.write_bytes(CACHE_TAG)
 
     # -- record files ------------------------------------------------------------------------
-    def file_digest(self, path: Path) -> str:
-        """SHA-256 of a file's bytes; read again only when its stat signature changed."""
-        key = os.path.abspath(path)
-        st = path.stat()
+    def file_digest(self, path: Path, absolute: str | None = None) -> str:
+        """SHA-256 of a file's bytes; read again only when its stat signature changed.
+        ``absolute``: the path made absolute, when the caller knows it already."""
+        key = absolute or os.path.abspath(path)
+        st = os.stat(key)
         sig = _stat_signature(st)
         known = self.stats.get(key)
         if known is not None and known[0] == sig and st.st_mtime_ns < known[2] - RACY_NS:
             return known[1]
-        value = hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(key, "rb") as f:
+            value = hashlib.sha256(f.read()).hexdigest()
         self.stats[key] = (sig, value, time.time_ns())
         self.dirty_stats = True
         return value
@@ -221,6 +240,11 @@ class BuildCache:
                 return value
         self.misses += 1
         return default
+
+    def keep(self, entries) -> None:
+        """Mark (namespace, key) entries as used by this build without reading them, so they are not pruned."""
+        for ns, key in entries:
+            self.used.setdefault(ns, set()).add(key)
 
     def put(self, ns: str, key: str, value) -> None:
         self.used.setdefault(ns, set()).add(key)

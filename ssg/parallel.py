@@ -43,8 +43,13 @@ def can_fork() -> bool:
 
 
 def ordered_map(fn: Callable[[Any], Any], items: Iterable, *, jobs: int, state: dict | None = None,
-                chunksize: int | None = None) -> Iterator:
-    """fn(item) for each item, in order; over ``jobs`` forked processes when that pays."""
+                chunksize: int | None = None, chunks_per_worker: int | None = None) -> Iterator:
+    """fn(item) for each item, in order; over ``jobs`` forked processes when that pays.
+
+    ``chunks_per_worker``: replace a worker by a fresh fork after this many chunks. A worker that
+    reads the parent's objects copies every page of memory it touches (reference counts are
+    written even on reads), so a long-lived worker ends up with a private copy of most of the
+    site; a fresh one starts from the shared pages again, which bounds each worker's memory."""
     items = list(items)
     shared.clear()
     shared.update(state or {})
@@ -59,7 +64,7 @@ def ordered_map(fn: Callable[[Any], Any], items: Iterable, *, jobs: int, state: 
     # collections do not write to (and so copy) every page of memory it shares with the parent.
     # They stay frozen afterwards too (see freeze_long_lived).
     freeze_long_lived()
-    pool = multiprocessing.get_context("fork").Pool(jobs)
+    pool = multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=chunks_per_worker)
     try:
         yield from pool.imap(fn, items, chunk)
         pool.close()

@@ -216,19 +216,25 @@ def test_cli_uses_cache_beside_content_and_no_cache_leaves_none(tmp_path, projec
     assert "unchanged pages reused" in capsys.readouterr().err
 
 
-def test_unused_entries_are_pruned(tmp_path, project):
+@pytest.mark.parametrize("one_process", [False, True], ids=["new-process-each-build", "serve-keeps-the-cache"])
+def test_unused_entries_are_pruned(tmp_path, project, one_process):
+    """Entries a build stopped using are deleted: by a scan in a new process, and by what it
+    remembers in a process that builds again (ssg serve)."""
     content, templates = project
     out = tmp_path / "site"
-    rebuild(content, out, templates, BuildCache(tmp_path / "cache"))
-    def count_pages():
-        return len([p for p in (tmp_path / "cache" / "pages").rglob("*") if p.is_file()])
+    kept = BuildCache(tmp_path / "cache")
+    rebuild(content, out, templates, kept)
 
-    count = count_pages()
+    def count(folder):
+        return len([p for p in (tmp_path / "cache" / folder).rglob("*") if p.is_file()])
+
+    pages, objects = count("pages"), count("objects")
     for _ in range(3):
         change_title(content, templates)
         write(content, {"trials/c.json": (content / "trials/c.json").read_text().replace("renamed", "renamed again")})
-        rebuild(content, out, templates, BuildCache(tmp_path / "cache"))
-    assert count_pages() == count
+        rebuild(content, out, templates, kept if one_process else BuildCache(tmp_path / "cache"))
+    assert (count("pages"), count("objects")) == (pages, objects)
+    assert_same_as_clean(tmp_path, content, templates, out)
 
 
 def test_foreign_cache_folder_is_refused_and_left_intact(tmp_path, project):
