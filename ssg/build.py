@@ -94,12 +94,18 @@ def build_date() -> str | None:
 
 # --- phases --------------------------------------------------------------------------------
 
-def _parse_task(path: str) -> tuple[str, object]:
-    """One record -> ("ok", Trial) or ("error", message); errors as text, so they cross processes."""
+def _parse_task(task: tuple[str, str | None]) -> tuple[str, object]:
+    """One record -> ("ok", Trial) or ("error", message); errors as text, so they cross processes.
+    With a cache key, the worker also stores the Trial in the cache (the parent only notes it)."""
+    path, key = task
     try:
-        return "ok", parse_file(path)
+        result = "ok", parse_file(path)
     except ParseError as e:
         return "error", f"error: {e}"
+    cache = parallel.shared.get("cache")
+    if cache is not None and key is not None:
+        cache.store("record", key, result[1])
+    return result
 
 
 def _absolute_paths(folder: Path, files: list[Path]) -> list[str]:
@@ -127,10 +133,11 @@ def load_keyed(trials_dir: Path, report: BuildReport, progress: Progress | None 
         for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
     done = len(files) - len(todo)
-    for i, result in zip(todo, parallel.ordered_map(_parse_task, [str(files[i]) for i in todo], jobs=jobs)):
+    for i, result in zip(todo, parallel.ordered_map(_parse_task, [(str(files[i]), keys[i]) for i in todo],
+                                                    jobs=jobs, state={"cache": cache})):
         results[i] = result
         if cache and keys[i] and result[0] == "ok":
-            cache.put("record", keys[i], result[1])
+            cache.remember("record", keys[i], result[1])  # stored by the worker
         done += 1
         if progress:
             progress("load", done, len(files))
@@ -197,7 +204,12 @@ def _summary_task(trial: Trial) -> tuple[str, object]:
 
 
 def _summary_by_index(i: int) -> tuple[str, object]:
-    return _summary_task(parallel.shared["trials"][i])
+    """Worker: the summary of trials[i], stored in the cache here (keys given) so the parent need not."""
+    result = _summary_task(parallel.shared["trials"][i])
+    cache, keys = parallel.shared.get("cache"), parallel.shared.get("keys")
+    if cache is not None and keys:
+        cache.store("plain", keys[parallel.shared["trials"][i].nct_id], result)
+    return result
 
 
 def warm_up_plain() -> None:
@@ -222,11 +234,12 @@ def summarise_all(trials: list[Trial], report: BuildReport, *, jobs: int = 1, ca
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
         warm_up_plain()
-    for i, result in zip(todo, parallel.ordered_map(_summary_by_index, todo, jobs=jobs, state={"trials": trials},
+    for i, result in zip(todo, parallel.ordered_map(_summary_by_index, todo, jobs=jobs,
+                                                    state={"trials": trials, "cache": cache, "keys": keys},
                                                     chunksize=32, chunks_per_worker=max(1, PAGES_PER_WORKER // 32))):
         results[i] = result
         if cache and keys:
-            cache.put("plain", keys[trials[i].nct_id], result)
+            cache.remember("plain", keys[trials[i].nct_id], result)  # stored by the worker
     kept, summaries = [], {}
     for t, (status, value) in zip(trials, results):
         if status != "ok":

@@ -247,10 +247,18 @@ class BuildCache:
             self.used.setdefault(ns, set()).add(key)
 
     def put(self, ns: str, key: str, value) -> None:
-        self.used.setdefault(ns, set()).add(key)
-        self.memory.setdefault(ns, {})[key] = value
+        self.remember(ns, key, value)
+        self.store(ns, key, value)
+
+    def store(self, ns: str, key: str, value) -> None:
+        """The file half of put: safe in a forked worker; the parent then calls remember()."""
         if self.folder is not None:
             _save_pickle(self._object_path(ns, key), value)
+
+    def remember(self, ns: str, key: str, value) -> None:
+        """The memory half of put: this build uses the entry (stored by a worker, or to be)."""
+        self.used.setdefault(ns, set()).add(key)
+        self.memory.setdefault(ns, {})[key] = value
 
     # -- rendered pages ------------------------------------------------------------------------
     def _page_path(self, key: str) -> str:

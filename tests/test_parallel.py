@@ -85,3 +85,19 @@ def test_errors_in_workers_are_reported_like_in_process(tmp_path):
     assert report.exit_code == 1 and not report.written
     assert any("no_such_name" in e and "handout.html" in e for e in report.errors), report.errors
     assert tree(out) == before
+
+
+def test_workers_store_what_they_make_in_the_cache(tmp_path):
+    """Parsed records, summaries and pages made in worker processes land in the cache: a new
+    process (a fresh BuildCache on the same folder) rebuilds without parsing or rendering anything."""
+    from bench.corpus import generate
+
+    content = tmp_path / "content"
+    generate(40, content / "trials")
+    shutil.copy(CONTENT / "site.toml", content / "site.toml")
+    first = build_site(content, tmp_path / "site", jobs=2, cache=BuildCache(tmp_path / "cache"))
+    assert first.written and first.trials == 40 and first.rendered > 2 * 40, first.errors
+    again = BuildCache(tmp_path / "cache")
+    report = build_site(content, tmp_path / "site", jobs=2, cache=again)
+    assert report.written and report.rendered == 0 and report.reused == first.rendered
+    assert again.misses == 0  # every record and summary came from what the workers stored
