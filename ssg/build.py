@@ -410,6 +410,11 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
     """Per-item pages: unchanged ones linked from the cache, the rest rendered (in parallel)."""
     todo = []
     for item in items:
+        signature = cache.page_signature(item.key) if cache else None
+        if signature is not None and writer.keep_recycled(item.path, signature):
+            report.reused += 1  # already in place: the site this build started from has it
+            report.pages += 1
+            continue
         found = cache.page_stat(item.key) if cache else None
         if found is not None:
             try:

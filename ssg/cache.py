@@ -9,7 +9,7 @@ On disk (default .ssg-cache/ in the project root; safe to delete at any time):
   stat.pkl                  record path -> (stat signature, SHA-256 of its bytes), to skip re-reading
   objects/<ns>/<kk>/<key>   pickled parsed trials, plain summaries, search index files
   pages/<kk>/<key>          rendered pages, hard-linked into the new site (copied across devices)
-  pages.pkl                 key -> (size, mtime) of each page blob, so a blob that was changed
+  pages.pkl                 key -> (size, mtime, inode) of each page blob, so a blob that was changed
                             in place (through a hard link in the site folder) is not trusted
   spare-site/               the site the last build replaced, recycled by the next (ssg.write.Spare)
   trees.pkl                 the file lists of the live site and the spare
@@ -109,7 +109,7 @@ class BuildCache:
         self.folder_str = str(self.folder) if folder is not None else ""
         self.memory: dict[str, dict[str, object]] = {}
         self.stats: dict[str, tuple] = {}
-        self.page_index: dict[str, tuple[int, int]] = {}
+        self.page_index: dict[str, tuple[int, int, int]] = {}
         self.trees: dict[tuple, frozenset[str]] = {}
         self.loaded = False
         self.pruned = False  # True once a finish() of this process has scanned the folder
@@ -121,7 +121,7 @@ class BuildCache:
         self.used: dict[str, set[str]] = {}
         self.hits = self.misses = 0
         self.dirty_stats = False
-        self.new_pages: dict[str, tuple[int, int]] = {}
+        self.new_pages: dict[str, tuple[int, int, int]] = {}
         if self.folder is not None and not self.loaded:
             self.stats = _load_pickle(self.folder / "stat.pkl", {})
             self.page_index = _load_pickle(self.folder / "pages.pkl", {})
@@ -282,7 +282,15 @@ class BuildCache:
             st = os.stat(path)
         except OSError:
             return None
-        return (path, st.st_ino) if (st.st_size, st.st_mtime_ns) == known else None
+        return (path, st.st_ino) if (st.st_size, st.st_mtime_ns, st.st_ino) == known else None
+
+    def page_signature(self, key: str) -> tuple[int, int, int] | None:
+        """(size, mtime, inode) the stored page for ``key`` had when it was stored, without
+        looking at the file: a site file with this signature is a hard link to that very page."""
+        if self.folder is None:
+            return None
+        self.used.setdefault("pages", set()).add(key)
+        return self.page_index.get(key)
 
     def store_page(self, key: str, written: Path | str) -> None:
         """Keep a page just written to the new site (a hard link, so no second copy on disk)."""
@@ -290,8 +298,8 @@ class BuildCache:
             return
         self.record_page(key, self.link_page(key, written))
 
-    def link_page(self, key: str, written: Path | str) -> tuple[int, int]:
-        """The file half of store_page: link the page into the cache, return its (size, mtime).
+    def link_page(self, key: str, written: Path | str) -> tuple[int, int, int]:
+        """The file half of store_page: link the page into the cache, return its (size, mtime, inode).
         Safe in a forked worker; the parent then calls record_page with the result."""
         dest = self._page_path(key)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
@@ -302,9 +310,9 @@ class BuildCache:
             shutil.copyfile(written, tmp)
         os.replace(tmp, dest)
         st = os.stat(dest)
-        return st.st_size, st.st_mtime_ns
+        return st.st_size, st.st_mtime_ns, st.st_ino
 
-    def record_page(self, key: str, signature: tuple[int, int]) -> None:
+    def record_page(self, key: str, signature: tuple[int, int, int]) -> None:
         """Note a page stored by link_page (in this process or a worker) as part of this build."""
         self.used.setdefault("pages", set()).add(key)
         self.new_pages[key] = signature

@@ -304,6 +304,20 @@ class SiteWriter:
             shutil.copyfile(src, dest)
         return dest
 
+    def keep_recycled(self, path: str, signature: tuple[int, int, int]) -> bool:
+        """Keep the recycled file at ``path`` when it is still the page with ``signature``
+        (size, mtime, inode: a hard link to that cached page); False leaves ``path`` unclaimed."""
+        if path not in self.old_files or path in self.written:
+            return False
+        try:
+            st = os.lstat(os.path.join(self.tmp_str, path))
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != signature:
+            return False
+        self._dest(path)  # claims it (and checks it, as every path)
+        return True
+
     def write_all(self, files: Iterable[OutputFile]) -> int:
         n = 0
         for f in files:
