@@ -609,6 +609,7 @@ def build_site(
     with timed("load"):
         keyed = load_keyed(content / "trials", report, progress, jobs=jobs, cache=cache)
         pages = load_pages(content / "pages", report)
+        parallel.freeze_long_lived()  # the parsed trials live to the end of the build
     if strict and report.errors:
         report.errors.append("error: --strict: nothing written because some records failed")
         report.exit_code = 1
@@ -619,6 +620,7 @@ def build_site(
             trials = merge([t for _, t in keyed])
         with timed("plain summaries"):
             trials, summaries = summarise_all(trials, report, jobs=jobs, cache=cache, keys=keys)
+            parallel.freeze_long_lived()
         with timed("assemble"):
             site: Site = assemble(config, trials, summaries, pages)
             check_output_paths(site)
