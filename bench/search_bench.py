@@ -1,23 +1,28 @@
 #!/usr/bin/env python3
-"""Search at scale: index bytes (raw and gzip) and time to first result in Chromium.
+"""Search at scale: build time, bytes (raw and gzip) and time to first result in Chromium.
 
-    .venv/bin/python bench/search_bench.py [--n 1000 10000] [--seed 0] [--keep DIR]
+    .venv/bin/python bench/search_bench.py [--n 1000 10000] [--seed 0] [--runs 3] [--keep DIR]
 
 For each N: generates N synthetic records (bench.corpus, fixed seed), runs ssg's own load,
-merge, summarise and assemble phases, then times the search files (ssg.search.data_files)
-and writes the search page, its files and assets into a site folder. It serves that folder
-under /repo/ and opens the search page in headless Chromium (Debian's) with a fresh cache
-for each query: a condition word, a city (needs a place shard), a one-letter typo and an NCT ID.
+merge, summarise and assemble phases, then
+- times ssg.search.data_files in CPU seconds: cold (no cache), and warm after one record's
+  title changed (a dict-backed cache filled by the cold run; the output is checked to be the
+  same bytes as a cold build of the changed site);
+- writes the search page, its files and assets into a site folder, serves it under /repo/ and
+  opens the search page in headless Chromium (Debian's) with a fresh cache for each query:
+  a condition word, a common condition word, a city, a one-letter typo and an NCT ID.
 
-Per query it reports the files fetched before the first result and their gzip size (level 6,
-what a static host typically serves), and:
-  dl     when the last first-tier file (index/names/docs.json) finished downloading,
-  first  when the first result was on screen (performance mark "ssg-search:first-result"),
-  after  first - dl: JSON parsing, lunr.Index.load, querying, fetching place shards or
-         summary.json when the query needs them and the result's text shard (from localhost),
-         rendering. Also split: indexes loaded (+ms after dl), query matched (+ms after dl).
-Each query runs --runs times in a fresh browser context; the best and the median are shown
-(the best is the least disturbed by other load on the machine; the load average is printed).
+Per query it reports the files fetched before the first result (the data, lunr.min.js and
+search.js) and their gzip size (level 6, what a static host typically serves), and:
+  dl     when the last file requested before matching began finished downloading: docs.json
+         and the index shards of the query's words (performance mark
+         "ssg-search:matching" is set when the engine starts matching);
+  first  when the first result was on screen (performance mark "ssg-search:first-result");
+  after  first - dl: JSON parsing, lunr.Index.load, querying, fetching what the query turned
+         out to need (shards of a later stage, the result's text shard; from localhost),
+         rendering.
+Each query runs --runs times in a fresh browser context; medians are shown (and the best, the
+least disturbed by other load on the machine; the load average is printed).
 """
 
 from __future__ import annotations
@@ -25,10 +30,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
+import pickle
 import shutil
+import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,8 +50,7 @@ from ssg.config import load_config  # noqa: E402
 from ssg.render import Renderer  # noqa: E402
 from ssg.search import data_files, pages  # noqa: E402
 
-INDEX_FILES = ("index.json", "names.json", "docs.json", "summary.json")
-TIER1 = INDEX_FILES[:3]  # what every search downloads first
+GROUPS = ("manifest.json", "docs.json", "title", "names", "members", "summary", "text")
 
 
 def gz(data: bytes) -> int:
@@ -62,17 +70,47 @@ def make_site(n: int, seed: int, work: Path):
     return site, planned
 
 
-def write_search_site(site, out: Path) -> dict[str, float]:
-    t0 = time.perf_counter()
-    files = data_files(site.entries)
-    t_index = time.perf_counter() - t0
-    for of in pages(site, Renderer(site)):
+class DictCache:
+    """The get/put of ssg.cache.BuildCache, in memory (values pickled, as BuildCache does)."""
+
+    def __init__(self):
+        self.store: dict[tuple[str, str], bytes] = {}
+
+    def get(self, kind, key):
+        blob = self.store.get((kind, key))
+        return None if blob is None else pickle.loads(blob)
+
+    def put(self, kind, key, value):
+        self.store[kind, key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def cpu(fn):
+    t0 = time.process_time()
+    value = fn()
+    return value, time.process_time() - t0
+
+
+def time_data_files(entries) -> dict[str, float]:
+    """data_files CPU seconds: cold, cold filling a cache, warm after one title changed."""
+    files, cold = cpu(lambda: data_files(entries))
+    cache = DictCache()
+    _, filling = cpu(lambda: data_files(entries, cache))
+    i = len(entries) // 2
+    e = entries[i]
+    edited = list(entries)
+    edited[i] = replace(e, trial=e.trial.model_copy(update={"title": "Zoledronic Acid for Bone Loss in " + e.trial.title}))
+    changed, warm = cpu(lambda: data_files(edited, cache))
+    assert changed == data_files(edited), "the cache changed the output"
+    rebuilt = sum(1 for k in changed if k.startswith(("title/", "names/", "summary/")) and changed[k] != files.get(k))
+    return {"cold": cold, "filling": filling, "warm": warm, "changed_shards": rebuilt, "files": files}
+
+
+def write_search_site(site, files: dict[str, bytes], out: Path) -> None:
+    for of in pages(site, Renderer(site), data=files):
         path = out / of.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(of.data)
     shutil.copytree(ROOT / "static", out / "assets", dirs_exist_ok=True)
-    sizes = {name: (len(data), gz(data)) for name, data in files.items()}
-    return {"index_seconds": t_index, "sizes": sizes}
 
 
 def measure_query(browser, url: str, query: str, site_dir: Path) -> dict:
@@ -89,31 +127,45 @@ def measure_query(browser, url: str, query: str, site_dir: Path) -> dict:
             .filter(r => r.responseEnd <= mark)
             .map(r => ({name: new URL(r.name).pathname, start: r.startTime, end: r.responseEnd}));
         const at = (n) => { const e = performance.getEntriesByName('ssg-search:' + n)[0]; return e ? e.startTime : null; };
-        return {mark, res, loaded: at('loaded'), matched: at('matched'),
+        return {mark, res, loaded: at('loaded'), matching: at('matching'), matched: at('matched'),
                 count: document.getElementById('search-count').textContent};
     }""")
     context.close()
-    fetched = [r for r in data["res"] if r["name"].endswith(".json") or r["name"].endswith(".js")]
+    fetched = [r for r in data["res"] if r["name"].endswith((".json", ".js"))]  # the data and lunr.js, search.js
     prefix = "/repo/"
     total_gz = total_raw = 0
     for r in fetched:
         body = (site_dir / r["name"][len(prefix):]).read_bytes()
         total_raw += len(body)
         total_gz += gz(body)
-    dl = max((r["end"] for r in fetched if r["name"].rsplit("/", 1)[-1] in TIER1), default=0.0)
+    dl = max(r["end"] for r in fetched
+             if r["start"] <= data["matching"] and "/search/" in r["name"] and "/search/text/" not in r["name"])
     return {
         "query": query, "files": [r["name"].rsplit("/search/", 1)[-1] for r in fetched],
         "raw": total_raw, "gz": total_gz, "dl": dl, "first": data["mark"], "after": data["mark"] - dl,
-        "count": data["count"], "loaded": data["loaded"], "matched": data["matched"],
+        "count": data["count"], "matching": data["matching"] - dl, "matched": data["matched"] - dl,
     }
 
 
 def queries_for(planned) -> list[str]:
     p = planned[0]
     condition_word = max(p.conditions[0].split(), key=len)
+    words = Counter(w.lower() for q in planned for c in q.conditions for w in c.split() if len(w) > 3)
+    common = words.most_common(1)[0][0]
     city = p.sites[0].city if p.sites else "Boston"
     typo = condition_word[:-2] + ("x" if condition_word[-2] != "x" else "y") + condition_word[-1]
-    return [condition_word.lower(), city, typo.lower(), p.nct_id]
+    return [condition_word.lower(), common, city, typo.lower(), p.nct_id]
+
+
+def describe_files(files: dict[str, bytes]) -> None:
+    for group in GROUPS:
+        items = [v for k, v in files.items() if k == group or k.startswith(group + "/")]
+        if not items:
+            continue
+        raw, z = sum(map(len, items)), sum(map(gz, items))
+        largest = max(map(len, items))
+        print(f"  {group:14s} {len(items):4d} file(s) {raw / 1e6:7.3f} MB raw {z / 1e6:6.3f} MB gzip"
+              + (f"  (largest {largest / 1e3:.1f} KB raw)" if len(items) > 1 else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,30 +187,29 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             site, planned = make_site(n, args.seed, work)
             t_site = time.perf_counter() - t0
+            times = time_data_files(site.entries)
+            files = times["files"]
             out = work / "site"
-            info = write_search_site(site, out)
-            sizes = info["sizes"]
-            print(f"\n== N={len(site.entries)} trials (site model {t_site:.1f} s; search files {info['index_seconds']:.1f} s)")
-            for name in INDEX_FILES:
-                raw, z = sizes[name]
-                print(f"  {name:13s} {raw / 1e6:7.3f} MB raw  {z / 1e6:6.3f} MB gzip")
-            for folder in ("places", "text"):
-                shards = [v for k, v in sizes.items() if k.startswith(folder + "/")]
-                print(f"  {folder}/*.json {len(shards):4d} shards, {sum(r for r, _ in shards) / 1e6:.3f} MB raw "
-                      f"{sum(z for _, z in shards) / 1e6:.3f} MB gzip in all, largest {max(z for _, z in shards) / 1e3:.1f} KB gzip")
+            write_search_site(site, files, out)
+            print(f"\n== N={len(site.entries)} trials (site model {t_site:.1f} s wall)")
+            print(f"  data_files CPU: cold {times['cold']:.2f} s; with a cache: filling it {times['filling']:.2f} s, "
+                  f"after one title changed {times['warm']:.2f} s ({times['changed_shards']} index shards changed)")
+            describe_files(files)
             server = SiteServer(out)
             print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             try:
                 for q in queries_for(planned):
-                    runs = sorted((measure_query(browser, server.url, q, out) for _ in range(args.runs)),
-                                  key=lambda m: m["after"])
-                    m, med = runs[0], runs[len(runs) // 2]
-                    print(f"  q={m['query']!r:24s} fetched {m['gz'] / 1e6:.3f} MB gzip ({m['raw'] / 1e6:.2f} MB raw, "
-                          f"{len(m['files'])} files: {' '.join(f for f in m['files'] if not f.startswith(('text/', 'places/')))} "
-                          f"+{sum(f.startswith('places/') for f in m['files'])} place shards "
-                          f"+{sum(f.startswith('text/') for f in m['files'])} text shards); "
-                          f"first result {m['after']:.0f} ms after download (median {med['after']:.0f}; "
-                          f"indexes loaded +{m['loaded'] - m['dl']:.0f}, matched +{m['matched'] - m['dl']:.0f}); {m['count']}")
+                    runs = [measure_query(browser, server.url, q, out) for _ in range(args.runs)]
+                    best = min(runs, key=lambda m: m["after"])
+
+                    def med(key):
+                        return statistics.median(m[key] for m in runs)
+
+                    kinds = Counter(f.split("/")[0] if "/" in f else f for f in best["files"] if not f.endswith(".js"))
+                    print(f"  q={q!r:22s} first search {med('gz') / 1e6:.3f} MB gzip ({med('raw') / 1e6:.2f} MB raw; "
+                          f"lunr.min.js, search.js, {', '.join(f'{k} x{v}' if v > 1 else k for k, v in kinds.items())}); "
+                          f"first result {med('after'):.0f} ms after download (best {best['after']:.0f}; "
+                          f"matching +{med('matching'):.0f}, matched +{med('matched'):.0f}); {best['count']}")
             finally:
                 server.close()
             if not args.keep:

@@ -7,7 +7,6 @@ is downloaded before search is used; no script error or CSP violation.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -77,6 +76,10 @@ def test_type_a_query_and_see_the_trial_marked(watched, search_url):
     assert "Chengdu" in card.locator(".search-result__places").inner_text()
     assert card.locator(".search-result__summary").inner_text().strip()
     assert parse_qs(urlsplit(page.url).query) == {"q": ["lupus"]}
+    # The page carries the shard keys, so the shards were asked for beside docs.json, not after a manifest.
+    fetched = [u.split("/repo/search/")[-1] for u in page.requests if u.endswith(".json")]
+    assert "manifest.json" not in fetched and "docs.json" in fetched
+    assert {f.split("/")[0] for f in fetched} >= {"title", "names", "members", "text"}
     assert page.errors == []
 
     SCREENS.mkdir(parents=True, exist_ok=True)
@@ -121,11 +124,12 @@ def test_age_and_country_filters_and_the_url_keeps_the_state(watched, search_url
     assert page.errors == []
 
 
-def test_filters_alone_list_every_matching_trial(watched, search_url, seed_site):
+def test_filters_alone_list_every_matching_trial(watched, search_url):
+    from test_search_node import seed_entries
+
     page = watched
-    store = json.loads((seed_site / "search" / "docs.json").read_text(encoding="utf-8"))
-    t = store["trials"]
-    want = {n for n, s, sex in zip(t["id"], t["status"], t["sex"]) if s == "RECRUITING" and sex in ("ALL", "FEMALE", None)}
+    want = {e.trial.nct_id for e in seed_entries()
+            if e.trial.status.value == "RECRUITING" and e.trial.eligibility.sex in ("ALL", "FEMALE", None)}
     page.goto(search_url + "?status=RECRUITING&sex=FEMALE")
     wait_for_results(page, want)
     assert page.input_value("#search-status") == "RECRUITING"
@@ -163,10 +167,10 @@ def test_nct_id_and_city(watched, search_url):
     page.fill("#search-q", "NCT07177911")
     wait_for_results(page, {"NCT07177911"})
     assert page.locator("#search-results mark").first.inner_text() == "NCT07177911"
-    assert not any("/search/places/" in u for u in page.requests)
+    assert not any(re.search(r"/search/(title|names|members|summary)/", u) for u in page.requests)  # an ID: no shard
     page.fill("#search-q", "chengdu")  # a place: loads its place shard on demand
     wait_for_results(page, {"NCT06839066", "NCT07177911"})  # both have a site in Chengdu
-    assert any(re.search(r"/repo/search/places/\d+\.json$", u) for u in page.requests)
+    assert any(re.search(r"/repo/search/members/\d+\.json$", u) for u in page.requests)
     assert page.errors == []
 
 

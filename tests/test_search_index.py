@@ -1,4 +1,5 @@
-"""The search index files: document store fields, lunr index shape, determinism, lunr.js presence."""
+"""The search files: document store, sharded lunr indexes (shape, scores, keys), members and text
+shards, determinism, the build cache, lunr.js presence."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from lunr.index import Index
 from ssg.errors import BuildError
 from ssg.model import Eligibility, Intervention, Location, Sponsor, Status, Trial
 from ssg.search import data_files, lunr_js
-from ssg.search.documents import SHARD, build_store, name_tables
-from ssg.search.index import build_names_index, build_trial_index, normalise
+from ssg.search.documents import SHARD, build_store
+from ssg.search.tokens import normalise
 from ssg.site.model import Term, TrialEntry
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -56,18 +57,18 @@ ENTRIES = (
 
 def test_store_has_one_compact_record_per_trial():
     store = build_store(ENTRIES)
-    t = store["trials"]
-    assert t["id"] == ["NCT00000001", "NCT00000002"]
-    assert t["status"] == ["RECRUITING", "COMPLETED"]
-    assert t["phases"] == [["PHASE2"], ["NA"]]
+    t, codes = store["trials"], store["codes"]
+    # NCT IDs as numbers, delta-encoded (they are sorted).
+    assert t["id"] == [1, 1]
+    assert [codes["status"][c] for c in t["status"]] == ["RECRUITING", "COMPLETED"]
+    assert [[codes["phase"][c] for c in p] for p in t["phases"]] == [["PHASE2"], ["NA"]]
     assert t["min_age"] == [18, None] and t["max_age"] == [None, None]
-    assert t["sex"] == ["FEMALE", "ALL"]
-    assert t["healthy"] == [False, True]
+    assert [codes["sex"][c] for c in t["sex"]] == ["FEMALE", "ALL"]
+    assert t["healthy"] == [0, 1]
     tables = store["tables"]
     assert [tables["conditions"][i] for i in t["conditions"][0]] == ["Lupus Nephritis", "Lupus"]
     assert [tables["countries"][i] for i in t["countries"][0]] == ["United States", "Sweden"]
-    assert [tables["sponsors"][i] for i in t["sponsors"][1]] == ["City University"]
-    assert [tables["interventions"][i] for i in t["interventions"][0]] == ["Anifrolumab"]
+    assert set(tables) == {"conditions", "countries"}  # other names live in the index shards only
     # Status and phase in words, once for the whole store.
     assert store["labels"]["status"]["TERMINATED"] == "Stopped early"
     assert store["labels"]["phase"]["PHASE2"] == "Phase 2"
@@ -78,11 +79,11 @@ def test_store_has_one_compact_record_per_trial():
 def test_text_shard_has_title_first_sentence_and_places_once_each():
     files = data_files(ENTRIES)
     shard = json.loads(files["text/0.json"])
-    store = json.loads(files["docs.json"])
     assert shard["title"][0] == "Anifrolumab in Lupus Nephritis"
     assert shard["summary"][1] == "This study looks at walking after a stroke."
-    places = [store["tables"]["places"][i] for i in shard["places"][0]]
+    places = [shard["place_names"][i] for i in shard["places"][0]]
     assert places == ["Boston, Massachusetts", "Malmö"]  # the repeated Boston site appears once
+    assert [shard["place_names"][i] for i in shard["places"][1]] == ["Lyon"]
 
 
 def test_shards_split_every_shard_trials():
@@ -93,28 +94,44 @@ def test_shards_split_every_shard_trials():
     assert "text/2.json" not in files
 
 
-def test_place_shards_list_trials_per_place_delta_encoded(monkeypatch):
-    from ssg.search import documents
+def names_shard(files, term):
+    """(lunr index data, members) of the names shard that holds ``term``."""
+    from ssg.search.shards import owner
 
-    monkeypatch.setattr(documents, "PLACE_SHARD_REFS", 3)
-    cities = [("Lyon", None, "France"), ("Aarhus", None, "Denmark"), ("Zagreb", None, "Croatia")]
-    many = tuple(entry(f"NCT{i:08d}", f"Trial {i}", places=cities if i % 2 else cities[1:2]) for i in range(1, 8))
+    keys = json.loads(files["manifest.json"])["shards"]["names"]
+    n = keys.index(owner(set(keys), term))
+    return json.loads(files[f"names/{n}.json"]), json.loads(files[f"members/{n}.json"]), n
+
+
+def test_names_shards_join_each_name_to_its_trials():
+    cities = [("Lyon", None, "France"), ("Aarhus", None, "Denmark"), ("Boston", "Massachusetts", "United States")]
+    many = tuple(entry(f"NCT{i:08d}", f"Trial {i}", places=cities if i % 2 else cities[1:2],
+                       interventions=["Bosutinib"] if i == 3 else ())
+                 for i in range(1, 8))
     files = data_files(many)
     store = json.loads(files["docs.json"])
-    names = store["tables"]["places"]
-    assert names == ["Aarhus", "Lyon", "Zagreb"]
-    # Aarhus has all 7 trials: a shard of its own, though over the limit; Lyon and Zagreb 4 each.
-    assert store["place_shards"] == [0, 1, 2]
-    shards = [json.loads(files[f"places/{n}.json"]) for n in range(3)]
-    assert "places/3.json" not in files
-    assert [s["first"] for s in shards] == [0, 1, 2]
 
-    def positions(gaps):
-        return [sum(gaps[: i + 1]) for i in range(len(gaps))]
+    def trials(term):
+        data, members, n = names_shard(files, term)
+        idx = Index.load(data)
+        out = {}
+        for r in idx.search(term):
+            item = members[int(r["ref"])]
+            if isinstance(item, list):  # the trials themselves, delta-encoded
+                positions = [sum(item[: i + 1]) for i in range(len(item))]
+            else:  # a condition or country of docs.json: its column says which trials
+                column = store["trials"]["conditions" if item[0] == "c" else "countries"]
+                positions = [p for p, refs in enumerate(column) if int(item[1:]) in refs]
+            out[r["ref"]] = [f"NCT{p + 1:08d}" for p in positions]
+        return sorted(out.values())
 
-    ids = store["trials"]["id"]
-    assert [ids[p] for p in positions(shards[0]["trials"][0])] == [f"NCT{i:08d}" for i in range(1, 8)]
-    assert [ids[p] for p in positions(shards[1]["trials"][0])] == [f"NCT{i:08d}" for i in (1, 3, 5, 7)]
+    odd = [f"NCT{i:08d}" for i in (1, 3, 5, 7)]
+    assert trials("aarhus") == [[f"NCT{i:08d}" for i in range(1, 8)]]
+    assert trials("lyon") == [odd]
+    assert trials("boston") == [odd]  # the place; "Bosutinib" is another term in the same shard
+    assert trials("denmark") == [[f"NCT{i:08d}" for i in range(1, 8)]]
+    assert trials("bosutinib") == [["NCT00000003"]]
+    assert not [f for f in files if f.startswith("places/")]
 
 
 def test_normalise_folds_accents_case_and_punctuation():
@@ -123,26 +140,24 @@ def test_normalise_folds_accents_case_and_punctuation():
     assert normalise(None) == ""
 
 
-def test_trial_index_loads_and_finds_titles_in_python_lunr():
-    idx = Index.load(build_trial_index(ENTRIES))
-    assert [r["ref"] for r in idx.search("nephritis")] == ["0"]
-    assert [r["ref"] for r in idx.search("walk*")] == []  # summaries are not in the title index
-    assert build_trial_index(ENTRIES)["fields"] == ["title"]
-
-
-def test_names_index_holds_each_name_once_with_kind_prefixed_refs():
-    tables = name_tables(ENTRIES)
-    data = build_names_index(tables)
-    idx = Index.load(data)
-    boston = [r["ref"] for r in idx.search("boston")]
-    assert boston == [f"p{tables['places'].names.index('Boston, Massachusetts')}"]
-    malmo = [r["ref"] for r in idx.search("malmo")]
-    assert malmo == [f"p{tables['places'].names.index('Malmö')}"]
-    lupus = {r["ref"] for r in idx.search("lupus")}
-    assert lupus == {f"c{tables['conditions'].names.index(n)}" for n in ("Lupus", "Lupus Nephritis")}
-    # No empty vectors: a name is only ever one kind.
-    assert all(vec for _, vec in data["fieldVectors"])
-    assert len(data["fieldVectors"]) == sum(len(t.names) for t in tables.values())
+def test_every_shard_loads_in_python_lunr_and_finds_its_terms():
+    files = data_files(ENTRIES)
+    manifest = json.loads(files["manifest.json"])["shards"]
+    assert set(manifest) == {"title", "names", "summary"}
+    for name, keys in manifest.items():
+        assert keys == sorted(keys) and keys
+        assert {f"{name}/{n}.json" for n in range(len(keys))} == {f for f in files if f.startswith(name + "/")}
+        for n, key in enumerate(keys):
+            data = json.loads(files[f"{name}/{n}.json"])
+            assert data["version"] == "2.3.9" and data["pipeline"] == ["stemmer"]
+            idx = Index.load(data)
+            for term, _ in data["invertedIndex"]:
+                assert term.startswith(key)
+                query = idx.create_query()
+                query.term(term, use_pipeline=False)
+                assert idx.query(query)
+    data, members, _ = names_shard(files, "malmo")
+    assert len(members) == len({ref for _, v in data["invertedIndex"] for ref in v["n"]})
 
 
 def test_no_long_free_text_is_indexed():
@@ -156,8 +171,9 @@ def test_no_long_free_text_is_indexed():
 
 def test_output_is_deterministic_and_compact():
     a, b = data_files(ENTRIES), data_files(tuple(ENTRIES))
-    assert a == b
-    assert b": " not in a["index.json"] and b", " not in a["index.json"]
+    assert a == b and list(a) == sorted(a)
+    for name, data in a.items():  # compact: no whitespace anywhere
+        assert json.dumps(json.loads(data), separators=(",", ":"), ensure_ascii=False).encode() == data, name
 
 
 def test_seed_site_builds_identical_search_files_twice(tmp_path):
@@ -170,7 +186,7 @@ def test_seed_site_builds_identical_search_files_twice(tmp_path):
         assert report.exit_code == 0, report.errors
         outs.append(out)
     files = sorted(p.relative_to(outs[0]) for p in (outs[0] / "search").rglob("*") if p.is_file())
-    assert Path("search/index.json") in files and Path("search/docs.json") in files
+    assert Path("search/manifest.json") in files and Path("search/docs.json") in files
     for rel in files:
         assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
     assert (outs[0] / "assets/vendor/lunr.min.js").read_bytes() == lunr_js()
@@ -179,8 +195,10 @@ def test_seed_site_builds_identical_search_files_twice(tmp_path):
 def test_seed_site_store_covers_every_trial(seed_site):
     store = json.loads((seed_site / "search" / "docs.json").read_text(encoding="utf-8"))
     trial_dirs = sorted(p.name for p in (seed_site / "trials").iterdir() if p.is_dir())
-    assert store["trials"]["id"] == trial_dirs
-    assert len(gzip.compress((seed_site / "search" / "index.json").read_bytes())) < 50_000
+    ids = [sum(store["trials"]["id"][: i + 1]) for i in range(len(store["trials"]["id"]))]
+    assert [f"NCT{n:08d}" for n in ids] == trial_dirs
+    first_search = [seed_site / "search" / f for f in ("manifest.json", "docs.json")]
+    assert sum(len(gzip.compress(p.read_bytes())) for p in first_search) < 10_000
 
 
 def test_missing_lunr_says_what_to_run(tmp_path):
@@ -192,9 +210,6 @@ def test_missing_lunr_says_what_to_run(tmp_path):
 
 def test_an_empty_site_still_gets_loadable_files():
     files = data_files(())
-    for name in ("index.json", "names.json", "summary.json"):
-        data = json.loads(files[name])
-        assert data["version"] == "2.3.9" and data["invertedIndex"] == []
-        Index.load(data)
+    assert sorted(files) == ["docs.json", "manifest.json"]
+    assert json.loads(files["manifest.json"])["shards"] == {"title": [], "names": [], "summary": []}
     assert json.loads(files["docs.json"])["trials"]["id"] == []
-    assert not [n for n in files if n.startswith("text/")]

@@ -1,26 +1,32 @@
-"""Client-side search: the search page, its lunr indexes and document store, and lunr.js.
+"""Client-side search: the search page, its sharded lunr indexes, document store, and lunr.js.
 
 Files written (all beside the page, so relative URLs work under any prefix):
-  search/index.html     the page (templates/search.html)
-  search/index.json     lunr index of trials: NCT ID, title        (loaded on first use)
-  search/names.json     lunr index of distinct names: conditions, interventions, places,
-                        countries, sponsors, keywords              (loaded on first use)
-  search/docs.json      document store: filters and name positions (loaded on first use)
-  search/places/<n>.json  trials at each place   (only the shards holding the places a query matches)
-  search/summary.json   lunr index of plain first sentences (loaded when a word matches nothing else)
-  search/text/<n>.json  titles, first sentences, places   (loaded for the results on screen)
+  search/index.html        the page (templates/search.html)
+  search/manifest.json     the shard keys of each index (the page carries them in data-shards)
+  search/docs.json         document store: filters and result facts   (loaded on first use)
+  search/title/<n>.json    lunr index of titles, the terms under one key
+  search/names/<n>.json    lunr index of distinct names (conditions, interventions, sponsors,
+                           keywords, countries, places), the terms under one key
+  search/members/<n>.json  the trials of each name in names/<n>.json
+  search/summary/<n>.json  lunr index of plain first sentences (for words found nowhere else)
+  search/text/<n>.json     titles, first sentences, places   (loaded for the results on screen)
   assets/vendor/lunr.min.js   copied from node_modules (npm, pinned in package-lock.json)
-See documents.py and index.py for why the data is split this way.
+A query fetches only the shards its words can match. See documents.py, index.py and shards.py
+for why the data is split this way.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 from ssg.errors import BuildError
-from ssg.search.documents import build_place_trials, build_store, name_tables, text_shards
-from ssg.search.index import build_names_index, build_summary_index, build_trial_index, dumps
+from ssg.search.documents import (KINDS, build_store, facts_of, members_file, name_members, name_tables,
+                                  text_shards)
+from ssg.search.index import build_index, name_docs, summary_docs, trial_docs
+from ssg.search.shards import dumps
 from ssg.site import urls
 from ssg.site.model import OutputFile
 
@@ -41,22 +47,51 @@ def lunr_js(path: Path = LUNR_JS) -> bytes:
                          str(path)) from None
 
 
-def data_files(entries) -> dict[str, bytes]:
-    """The index and store files, by path relative to the search page's folder."""
-    entries = tuple(entries)
-    tables = name_tables(entries)
-    place_starts, place_shards = build_place_trials(entries, tables)
-    files = {
-        "index.json": dumps(build_trial_index(entries)),
-        "names.json": dumps(build_names_index(tables)),
-        "summary.json": dumps(build_summary_index(entries)),
-        "docs.json": dumps(build_store(entries, tables, place_starts)),
-    }
-    for n, shard in enumerate(place_shards):
-        files[f"places/{n}.json"] = dumps(shard)
-    for n, shard in enumerate(text_shards(entries, tables)):
+def data_files(entries, cache=None) -> dict[str, bytes]:
+    """The index and store files, by path relative to the search page's folder.
+
+    ``cache``: None, or an object with get(kind, key) and put(kind, key, value) (such as
+    ssg.cache.BuildCache) that keeps each index shard by a hash of exactly its inputs, so that
+    after an edit only the shards of the terms it touched are built again. The files are the
+    same bytes with or without it.
+    """
+    with _gc_paused():
+        return _data_files(tuple(entries), cache)
+
+
+@contextmanager
+def _gc_paused():
+    """The collector would walk the whole site model (millions of objects) again and again
+    while these files allocate their many small ones: about a third of the time at 10,000
+    trials. Nothing made here needs it (no reference cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _data_files(entries: tuple, cache) -> dict[str, bytes]:
+    facts = [facts_of(e) for e in entries]
+    tables = name_tables(facts)
+    files = {"docs.json": dumps(build_store(entries, facts, tables))}
+    members = name_members(facts, tables)
+    name_refs = [(kind, pos) for kind in KINDS for pos in range(len(tables[kind].names))]
+    manifest = {"version": 2, "shards": {}}
+    for name, docs in (("title", trial_docs(facts)), ("names", name_docs(tables)),
+                       ("summary", summary_docs(facts))):
+        shards = build_index(name, docs, cache)
+        manifest["shards"][name] = [s.key for s in shards]
+        for n, shard in enumerate(shards):
+            files[f"{name}/{n}.json"] = shard.data
+            if name == "names":
+                files[f"members/{n}.json"] = dumps(members_file(members, name_refs, shard.docs))
+    files["manifest.json"] = dumps(manifest)
+    for n, shard in enumerate(text_shards(facts)):
         files[f"text/{n}.json"] = dumps(shard)
-    return files
+    return dict(sorted(files.items()))
 
 
 def filter_options(site) -> dict:
@@ -72,12 +107,15 @@ def pages(site, renderer, data: dict[str, bytes] | None = None) -> Iterable[Outp
     lunr = lunr_js()  # fail before rendering anything if npm ci was not run
     page = urls.search_path()
     base = search_dir()
+    data = data_files(site.entries) if data is None else data
     yield OutputFile(page, renderer.render(
         "search.html", page,
         data_base="./",
+        # The shard keys, so that the page fetches a query's shards at once, beside docs.json.
+        shards=data["manifest.json"].decode("utf-8"),
         lunr_src=urls.relative(page, urls.asset_path(LUNR_ASSET)),
         options=filter_options(site),
     ))
-    for name, blob in (data_files(site.entries) if data is None else data).items():
+    for name, blob in data.items():
         yield OutputFile(base + name, blob)
     yield OutputFile(urls.asset_path(LUNR_ASSET), lunr)

@@ -1,14 +1,12 @@
-"""The document store the search page reads: one compact record per trial.
+"""The document store the search page reads, and the other files the indexes join to.
 
 The lunr indexes only say *which* trials or names match; every filter (status, phase, condition,
-country, age, sex, healthy volunteers) and every result line is read from this store.
+country, age, sex, healthy volunteers) and every result line is read from these files.
 
-Two tiers, so that the first search at 10,000 trials downloads well under 1 MB gzip:
-- ``docs.json`` (loaded with the indexes): for every trial its NCT ID, status, phases, ages,
-  sex, healthy volunteers and *positions* in the name tables (conditions, interventions,
-  sponsors, keywords, countries). A name shared by 500 trials is stored once. The same
-  positions join the names index (see index.py) back to trials.
-- ``places/<n>.json`` (loaded when a query matches a place in it): the trials at each place.
+- ``docs.json`` (loaded with the first search): for every trial its NCT ID, status, phases,
+  ages, sex, healthy volunteers, conditions and countries, as columns of small numbers (codes
+  and positions in two name tables), which JSON.parse reads fast and gzip packs tightly.
+- ``members/<n>.json`` (loaded with the names index shard ``n``): the trials of each name.
 - ``text/<n>.json`` (loaded only for results on screen): title, the plain summary's first
   sentence and places of trials ``n*SHARD .. n*SHARD+SHARD-1``.
 Records are in site order (sorted by NCT ID); a record's position is its lunr document ref.
@@ -17,12 +15,13 @@ Records are in site order (sorted by NCT ID); a record's position is its lunr do
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ssg.model import PHASES, Status
 from ssg.render.words import PHASE_LABEL, STATUS_LABEL
 from ssg.site import urls
 
-# Trials per text shard: 50 titles, first sentences and place lists are ~10 KB raw, ~3 KB gzip.
+# Trials per text shard: 50 titles, first sentences and place lists are ~15 KB raw, ~5 KB gzip.
 # A page of 20 results needs up to 20 shards, so smaller shards mean fewer wasted bytes.
 SHARD = 50
 
@@ -32,16 +31,8 @@ OPEN_STATUSES = tuple(s.value for s in (
 
 SEX_CODES = ("ALL", "FEMALE", "MALE")
 
-# Name tables, in the order of the record's "names" list. The one-letter code prefixes a
-# name's ref in the names index ("c12" = condition 12).
-KINDS: tuple[tuple[str, str], ...] = (
-    ("c", "conditions"),
-    ("i", "interventions"),
-    ("s", "sponsors"),
-    ("k", "keywords"),
-    ("n", "countries"),
-    ("p", "places"),
-)
+# Name tables, in the order of the names index's documents.
+KINDS: tuple[str, ...] = ("conditions", "interventions", "sponsors", "keywords", "countries", "places")
 
 
 def clean(text: str | None) -> str:
@@ -57,25 +48,35 @@ def _uniq(values) -> list[str]:
     return list(seen)
 
 
-def place_name(loc) -> str:
-    """"City, State" (the country is its own table); empty when the record gives no city."""
-    city, state = clean(loc.city), clean(loc.state)
+@lru_cache(maxsize=100_000)
+def _place_name(city: str | None, state: str | None) -> str:
+    city, state = clean(city), clean(state)
     if not city:
         return ""
     return f"{city}, {state}" if state and state != city else city
 
 
+def place_name(loc) -> str:
+    """"City, State" (the country is its own table); empty when the record gives no city."""
+    return _place_name(loc.city, loc.state)
+
+
 def names_of(entry) -> dict[str, list[str]]:
     """The names of one trial, per table, in the record's order without repeats."""
     t = entry.trial
+    countries: dict = {}
+    places: dict = {}
+    for loc in t.locations:  # up to hundreds of sites, mostly repeating a few cities: one pass
+        countries[loc.country] = None
+        places[loc.city, loc.state] = None
     return {
         "conditions": _uniq(term.name for term in entry.conditions),
         "interventions": _uniq([i.name for i in t.interventions]
                                + [n for i in t.interventions for n in i.other_names]),
         "sponsors": _uniq(term.name for term in entry.sponsors) or _uniq(s.name for s in t.sponsors),
         "keywords": _uniq(t.keywords),
-        "countries": _uniq(loc.country for loc in t.locations),
-        "places": _uniq(place_name(loc) for loc in t.locations),
+        "countries": _uniq(countries),
+        "places": [p for p in dict.fromkeys(_place_name(city, state) for city, state in places) if p],
     }
 
 
@@ -102,15 +103,30 @@ def first_sentence(entry) -> str:
         return ""
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the search files need from one entry, read once (a plain summary's first sentence
+    is computed on each access)."""
+
+    title: str       # cleaned
+    acronym: str
+    summary: str     # the plain summary's first sentence
+    names: dict[str, list[str]]
+
+
+def facts_of(entry) -> Facts:
+    return Facts(clean(entry.trial.title), clean(entry.trial.acronym), first_sentence(entry), names_of(entry))
+
+
 def _age(value: float | None) -> float | int | None:
     if value is None:
         return None
     return int(value) if float(value).is_integer() else round(float(value), 2)
 
 
-def name_tables(entries) -> dict[str, NameTable]:
-    per_entry = [names_of(e) for e in entries]
-    return {kind: NameTable.of(n for names in per_entry for n in names[kind]) for _, kind in KINDS}
+def name_tables(facts: list[Facts]) -> dict[str, NameTable]:
+    """The distinct names of each kind."""
+    return {kind: NameTable.of(n for f in facts for n in f.names[kind]) for kind in KINDS}
 
 
 def _delta(sorted_ints: list[int]) -> list[int]:
@@ -118,36 +134,43 @@ def _delta(sorted_ints: list[int]) -> list[int]:
     return [b - a for a, b in zip([0] + sorted_ints, sorted_ints)]
 
 
-def build_store(entries, tables: dict[str, NameTable] | None = None, place_shards: list[int] = ()) -> dict:
-    """docs.json: labels, name tables and the trials as columns (position = lunr ref).
+# Codes in docs.json, position = code.
+STATUS_CODES = tuple(s.value for s in Status)
+HEALTHY_CODES = {False: 0, True: 1, None: None}
 
-    Columns under "trials": id (NCT ID), status (code), phases ([codes]), min_age / max_age
-    (years, null = no limit), sex ("ALL"/"FEMALE"/"MALE", null = not stated), healthy
-    (true/false, null = not stated), and per name table except places the trial's positions in
-    that table. Columns rather than one object per trial: gzip packs a column of like values better.
+
+def build_store(entries, facts: list[Facts] | None = None, tables: dict[str, NameTable] | None = None) -> dict:
+    """docs.json: labels, codes, two name tables and the trials as columns (position = lunr ref).
+
+    Columns under "trials": id (NCT ID numbers, delta-encoded: they are sorted), status (code),
+    phases ([codes]), min_age / max_age (years, null = no limit), sex (code, null = not
+    stated), healthy (1/0, null = not stated), conditions and countries (positions in the
+    tables, in the record's order). Columns rather than one object per trial: gzip packs a
+    column of like values better.
     """
-    tables = tables or name_tables(entries)
-    cols: dict[str, list] = {k: [] for k in ("id", "status", "phases", "min_age", "max_age", "sex", "healthy")}
-    for _, kind in KINDS:
-        if kind != "places":
-            cols[kind] = []
-    for entry in entries:
-        t = entry.trial
+    facts = facts if facts is not None else [facts_of(e) for e in entries]
+    tables = tables or name_tables(facts)
+    cols: dict[str, list] = {k: [] for k in ("id", "status", "phases", "min_age", "max_age", "sex", "healthy",
+                                             "conditions", "countries")}
+    status_code = {v: i for i, v in enumerate(STATUS_CODES)}
+    phase_code = {v: i for i, v in enumerate(PHASES)}
+    sex_code = {v: i for i, v in enumerate(SEX_CODES)}
+    for entry, f in zip(entries, facts):
+        t, names = entry.trial, f.names
         el = t.eligibility
-        names = names_of(entry)
-        cols["id"].append(t.nct_id)
-        cols["status"].append(t.status.value)
-        cols["phases"].append(list(t.phases))
+        cols["id"].append(int(t.nct_id[3:]))
+        cols["status"].append(status_code[t.status.value])
+        cols["phases"].append([phase_code[p] for p in t.phases])
         cols["min_age"].append(_age(el.min_age_years))
         cols["max_age"].append(_age(el.max_age_years))
-        cols["sex"].append(el.sex if el.sex in SEX_CODES else None)
-        cols["healthy"].append(el.healthy_volunteers)
-        for _, kind in KINDS:
-            if kind != "places":
-                cols[kind].append(tables[kind].refs(names[kind]))
+        cols["sex"].append(sex_code.get(el.sex))
+        cols["healthy"].append(HEALTHY_CODES[el.healthy_volunteers])
+        cols["conditions"].append(tables["conditions"].refs(names["conditions"]))
+        cols["countries"].append(tables["countries"].refs(names["countries"]))
+    cols["id"] = _delta(cols["id"])
     placeholder = "NCT00000000"
     return {
-        "version": 1,
+        "version": 2,
         "shard": SHARD,
         # The trial URL with "{id}" for the NCT ID; urls.py stays the only place that knows the scheme.
         "trial_url": urls.trial_path(placeholder).removesuffix(urls.INDEX).replace(placeholder, "{id}"),
@@ -156,51 +179,58 @@ def build_store(entries, tables: dict[str, NameTable] | None = None, place_shard
             "phase": {p: PHASE_LABEL.get(p, p) for p in PHASES},
             "open": list(OPEN_STATUSES),
         },
-        "kinds": [[code, kind] for code, kind in KINDS],  # names index ref prefix -> table
-        "place_shards": list(place_shards),  # first place position in places/0.json, places/1.json, ...
-        "tables": {kind: tables[kind].names for _, kind in KINDS},
+        "codes": {"status": list(STATUS_CODES), "phase": list(PHASES), "sex": list(SEX_CODES)},
+        "tables": {kind: tables[kind].names for kind in ("conditions", "countries")},
         "trials": cols,
     }
 
 
-# A place shard closes once it holds this many trial refs (~3 KB gzip); one very busy place may
-# exceed it alone. Places are sorted by name, so the places one prefix matches sit together.
-PLACE_SHARD_REFS = 2000
+def name_members(facts: list[Facts], tables: dict[str, NameTable]) -> list[list[int]]:
+    """For every name, in KINDS then table order (the names index's documents), the positions
+    of the trials that have it, ascending."""
+    offsets, n = {}, 0
+    for kind in KINDS:
+        offsets[kind] = n
+        n += len(tables[kind].names)
+    members: list[list[int]] = [[] for _ in range(n)]
+    for kind in KINDS:
+        base, position = offsets[kind], tables[kind].position
+        for pos, f in enumerate(facts):
+            for name in f.names[kind]:
+                members[base + position[name]].append(pos)
+    return members
 
 
-def build_place_trials(entries, tables: dict[str, NameTable]) -> tuple[list[int], list[dict]]:
-    """places/<n>.json, loaded only for the places a query matches: for each place its trials'
-    positions, delta-encoded. The trial-place relation is the largest of all (a multi-centre
-    trial has up to hundreds of sites), so it is split into shards of consecutive places.
-
-    Returns (first place position of each shard, shard contents); the starts go in docs.json.
-    """
-    by_place: list[list[int]] = [[] for _ in tables["places"].names]
-    for pos, entry in enumerate(entries):
-        for ref in tables["places"].refs(names_of(entry)["places"]):
-            by_place[ref].append(pos)
-    starts: list[int] = []
-    shards: list[dict] = []
-    size = PLACE_SHARD_REFS
-    for place, trials in enumerate(by_place):
-        if size + len(trials) > PLACE_SHARD_REFS and (not shards or shards[-1]["trials"]):
-            starts.append(place)
-            shards.append({"first": place, "trials": []})
-            size = 0
-        shards[-1]["trials"].append(_delta(trials))
-        size += len(trials)
-    return starts, shards
+def members_file(members: list[list[int]], refs: list[tuple[str, int]], docs: list[int]) -> list:
+    """members/<n>.json for the names in names shard n (``docs``: positions in ``refs``, the
+    (kind, table position) of every name): one item per local ref, "c12" / "n3" = condition 12
+    / country 3 of docs.json (whose columns already say which trials have it), else the trials
+    themselves (positions, delta-encoded)."""
+    items: list = []
+    for d in docs:
+        kind, pos = refs[d]
+        if kind == "conditions":
+            items.append(f"c{pos}")
+        elif kind == "countries":
+            items.append(f"n{pos}")
+        else:
+            items.append(_delta(members[d]))
+    return items
 
 
-def text_shards(entries, tables: dict[str, NameTable]) -> list[dict]:
+def text_shards(facts: list[Facts]) -> list[dict]:
     """text/<n>.json, loaded only for results on screen: title, the plain summary's first
-    sentence and place positions of SHARD trials, as columns."""
+    sentence and places of SHARD trials, as columns; places as positions in the shard's own
+    table of place names (a multi-centre trial lists dozens, shared with its neighbours)."""
     shards = []
-    for start in range(0, len(entries), SHARD):
-        chunk = entries[start:start + SHARD]
+    for start in range(0, len(facts), SHARD):
+        chunk = facts[start:start + SHARD]
+        places = [f.names["places"] for f in chunk]
+        table = NameTable.of(p for ps in places for p in ps)
         shards.append({
-            "title": [clean(e.trial.title) for e in chunk],
-            "summary": [first_sentence(e) for e in chunk],
-            "places": [tables["places"].refs(names_of(e)["places"]) for e in chunk],
+            "title": [f.title for f in chunk],
+            "summary": [f.summary for f in chunk],
+            "place_names": table.names,
+            "places": [table.refs(ps) for ps in places],
         })
     return shards

@@ -1,0 +1,178 @@
+"""Sharded lunr indexes, written directly in lunr.js 2.3.9's serialised form.
+
+One big lunr index costs the browser its whole JSON.parse and lunr.Index.load (~200 ms at 10,000
+trials) before the first result. So each index is cut by the first letters of its terms: a
+shard holds every term that starts with its key (one letter, or two or three where a letter
+holds many postings; a small site has one shard per index, key "") and the field vectors of the documents those terms occur in. Each shard is
+a normal lunr index (lunr.Index.load loads it); the page fetches only the shards a query's
+words can match (see static/js/search.js).
+
+Scoring is lunr's BM25 (k1 = 1.2, b = 0.75, idf = ln(1 + |(N - df + 0.5) / (df + 0.5)|), boost
+times weight, rounded to 3 decimals) over the whole index: every document that has a term is in
+that term's shard, so df, N and the weights are those of the unsharded index, and a shard holds
+each document's weights for its own terms only (lunr.js scores a match by the dot product of
+the query and document vectors over the matched terms, divided by the query vector's magnitude;
+search.js puts the magnitudes of a word's shards back together, see matchShards). One change:
+the average field length is rounded to 0.1, so that one edited record seldom moves every weight:
+a shard depends only on N, that average and the documents that have its terms.
+lunr.py's Builder is not used: it runs its pipeline per token and builds Python objects per
+posting (11 s at 10,000 trials); these indexes take terms already through the pipeline
+(ssg.search.tokens) and go straight to JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lunr import __TARGET_JS_VERSION__
+
+from ssg.cache import code_version, digest
+
+K1, B = 1.2, 0.75
+MAX_KEY = 3      # keys are at most this many letters
+PIPELINE = ["stemmer"]  # lunr.js's search pipeline for these terms (the page stems query words itself)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One lunr document: its terms (after the pipeline, repeats kept) and boost."""
+
+    terms: Sequence[str]
+    boost: float = 1
+
+
+@dataclass(frozen=True)
+class Shard:
+    key: str             # every term of this shard starts with it (see owner)
+    docs: list[int]      # positions of the documents it holds, ascending
+    data: bytes          # the serialised lunr index
+
+
+def shard_keys(sizes: dict[str, int], limit: int) -> list[str]:
+    """Keys, sorted: "" (every term) while the index holds at most ``limit`` postings, else
+    split by first letter, and a letter into longer prefixes while it holds more (a term as
+    long as the key itself stays with the key)."""
+    keys: list[str] = []
+
+    def split(prefix: str, terms: list[str]) -> None:
+        depth = len(prefix)
+        if depth >= MAX_KEY or sum(sizes[t] for t in terms) <= limit:
+            keys.append(prefix)
+            return
+        groups: dict[str, list[str]] = {}
+        for t in terms:
+            if len(t) == depth:
+                keys.append(prefix)
+            else:
+                groups.setdefault(t[:depth + 1], []).append(t)
+        for k in sorted(groups):
+            split(k, groups[k])
+
+    split("", sorted(sizes))
+    return keys
+
+
+def owner(keys: set[str], term: str) -> str:
+    """The key of the shard that holds ``term``: the longest key it starts with."""
+    for n in range(min(MAX_KEY, len(term)), -1, -1):
+        if term[:n] in keys:
+            return term[:n]
+    raise KeyError(term)
+
+
+def build_shards(field: str, docs: Sequence[Doc], *, limit: int, local_refs: bool = False,
+                 cache=None) -> list[Shard]:
+    """The shards of one single-field index over ``docs``.
+
+    A document's ref is its position in ``docs`` ("0", "1", ...), or with ``local_refs`` its
+    position among the documents of the shard (the caller maps it back with Shard.docs).
+    ``cache`` (get/put, see ssg.cache.BuildCache) keeps each shard by a hash of exactly what
+    it is made from.
+    """
+    freqs = [Counter(d.terms) for d in docs]
+    df: Counter[str] = Counter()
+    for tf in freqs:
+        df.update(tf.keys())
+    if not df:
+        return []
+    n_docs = len(docs)
+    avg = round(sum(len(d.terms) for d in docs) / n_docs, 1) or 1.0
+    keys = shard_keys(df, limit)
+    key_set = set(keys)
+    term_key = {t: owner(key_set, t) for t in df}
+    # key -> [(doc position, ((term, tf), ...) sorted), ...] in document order
+    groups: dict[str, list[tuple[int, tuple]]] = {k: [] for k in keys}
+    for i, tf in enumerate(freqs):
+        if len(tf) == 1:
+            ((t, f),) = tf.items()
+            groups[term_key[t]].append((i, ((t, f),)))
+            continue
+        per_key: dict[str, list] = {}
+        for t, f in tf.items():
+            per_key.setdefault(term_key[t], []).append((t, f))
+        for k, items in per_key.items():
+            groups[k].append((i, tuple(sorted(items))))
+    shards = []
+    if cache is not None:
+        # A shard's bytes are made from N, the average length, its key and, for each document
+        # with a term under the key, its ref (unless local), boost and terms (its length, and
+        # its terms under the key with their frequencies; df comes from these documents).
+        base = digest("search-shard", code_version(), field, n_docs, avg, local_refs)
+        signature = [f"{'' if local_refs else i}\x1f{d.boost}\x1f{chr(30).join(d.terms)}" for i, d in enumerate(docs)]
+    for k in keys:
+        members = groups[k]
+        data = None
+        if cache is not None:
+            cache_key = digest(base, k, "\x1d".join([signature[i] for i, _ in members]))
+            data = cache.get("search-shard", cache_key)
+        if data is None:
+            data = _serialise(field, n_docs, avg, members, docs, df, local_refs)
+            if cache is not None:
+                cache.put("search-shard", cache_key, data)
+        shards.append(Shard(k, [i for i, _ in members], data))
+    return shards
+
+
+def _serialise(field, n_docs, avg, members, docs, df, local_refs) -> bytes:
+    """The lunr.js 2.3.9 serialised index of one shard, as JSON text written directly (the
+    dict-then-json.dumps way took most of the build time)."""
+    terms = sorted({t for _, items in members for t, _ in items})
+    index = {t: j for j, t in enumerate(terms)}
+    # idf x (k1 + 1) of each term; every document with the term is in this shard, so df is whole.
+    scale = {t: math.log(1 + abs((n_docs - df[t] + 0.5) / (df[t] + 0.5))) * (K1 + 1) for t in terms}
+    refs: dict[str, list[str]] = {t: [] for t in terms}
+    vectors = []
+    # (term, tf, length, boost) -> "index,weight": documents of like length share weights, and
+    # formatting floats is the slow part.
+    memo: dict[tuple, str] = {}
+    for local, (i, items) in enumerate(members):
+        ref = str(local if local_refs else i)
+        doc = docs[i]
+        length, boost = len(doc.terms), doc.boost
+        elements = []
+        for t, tf in items:  # sorted by term, so by index
+            element = memo.get((t, tf, length, boost))
+            if element is None:
+                w = round(scale[t] * tf / (K1 * (1 - B + B * length / avg) + tf) * boost, 3)
+                element = memo[t, tf, length, boost] = f"{index[t]},{w!r}"
+            elements.append(element)
+            refs[t].append(ref)
+        vectors.append(f'["{field}/{ref}",[{",".join(elements)}]]')
+    inverted = [f"[{json.dumps(t, ensure_ascii=False)},{_posting(field, index[t], refs[t])}]" for t in terms]
+    text = (f'{{"fieldVectors":[{",".join(vectors)}],"fields":["{field}"],"invertedIndex":[{",".join(inverted)}],'
+            f'"pipeline":{json.dumps(PIPELINE)},"version":"{__TARGET_JS_VERSION__}"}}')
+    return text.encode("utf-8")
+
+
+def _posting(field: str, term_index: int, refs: list[str]) -> str:
+    """{"_index":3,"t":{"12":{},"40":{}}}: the term's index and the documents it occurs in."""
+    return '{"_index":%d,"%s":{%s}}' % (term_index, field, ",".join('"%s":{}' % r for r in refs))
+
+
+def dumps(data) -> bytes:
+    """Compact, byte-for-byte reproducible JSON (sorted keys, no spaces, UTF-8)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
