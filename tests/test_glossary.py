@@ -9,7 +9,8 @@ import html5lib
 import pytest
 
 from conftest import SEEDS
-from ssg.plain.glossary import BY_ID, GLOSSARY, annotate, lookup, record_acronyms
+from ssg.plain.glossary import (BY_ID, GLOSSARY, ODD_CASE_FOLDS, _index, annotate, annotate_each, lookup, matches,
+                                record_acronyms)
 from ssg.plain.readability import fk_grade, split_sentences
 
 HREF = "../../glossary/"
@@ -181,6 +182,82 @@ def test_record_acronym_whose_long_form_is_a_glossary_term_links_there():
 def test_a_defined_glossary_acronym_is_marked_once():
     out = annotate("<p>Eastern Cooperative Oncology Group (ECOG) 0-1. ECOG 2 is out.</p>", HREF)
     assert [m[0] for m in marks(out)] == ["ecog"]
+
+
+# ---------------------------------------------------------------- the quick search agrees with the exact one
+
+
+def test_odd_case_folds_are_every_code_point_that_lower_casing_could_get_wrong():
+    """matches() searches lower-cased text unless one of ODD_CASE_FOLDS occurs; that is only
+    right if no other code point lower-cases to ASCII, to more than one character or across the
+    word/non-word line, or is taken for a glossary character by case-insensitive matching."""
+    word = re.compile(r"[\w-]")
+    alphabet = re.compile("(?i)[" + re.escape("".join(sorted({c for s in _index()[1:] for k in s for c in k}))) + "]")
+    odd = []
+    for cp in range(0x80, 0x110000):
+        c = chr(cp)
+        low = c.lower()
+        if (len(low) != 1 or low.isascii() or bool(word.match(c)) != bool(word.match(low))
+                or alphabet.fullmatch(c)):
+            odd.append(c)
+    assert "".join(odd) == ODD_CASE_FOLDS
+
+
+def _random_texts(n: int, seed: int):
+    import random
+
+    rnd = random.Random(seed)
+    strings = [s for t in GLOSSARY for s in t.match_strings]
+    glue = [" ", "", "-", "/", ", ", "(", ")", "x", "_", "\n", "&amp;", "é", "≥", "ALT", "alt", "AlT", "k",
+            *ODD_CASE_FOLDS]
+    for _ in range(n):
+        parts = []
+        for _ in range(rnd.randint(1, 6)):
+            s = rnd.choice(strings)
+            case = rnd.random()
+            s = s if case < .4 else s.lower() if case < .6 else s.upper() if case < .8 else "".join(
+                c.upper() if rnd.random() < .5 else c.lower() for c in s)
+            parts += [s if rnd.random() < .7 else rnd.choice(glue), rnd.choice(glue)]
+        yield "".join(parts)
+
+
+def test_matches_finds_what_the_exact_pattern_finds():
+    pattern = _index()[0]
+    for text in _random_texts(20000, seed=1):
+        expected = []
+        for m in pattern.finditer(text):
+            term = lookup(m.group())
+            expected.append((m.start(), m.end(), m.group(), term.id if term else None))
+        assert list(matches(text)) == expected, text
+
+
+def test_matches_respects_acronym_case_and_word_boundaries():
+    found = [(w, t) for _, _, w, t in matches("ALT alt Alt ALT-x xALT HbA1c hba1c placebo-PLACEBO \u212aETO")]
+    assert ("ALT", "alt") in found and all(w != "alt" and w != "Alt" for w, _ in found)
+    assert [w for w, _ in found].count("ALT") == 1
+
+
+def test_annotate_each_is_annotate_in_turn():
+    import random
+
+    rnd = random.Random(2)
+    texts = list(_random_texts(3000, seed=3)) + [
+        "Eastern Cooperative Oncology Group (ECOG) 0-1", "ECOG 2", "placebo", "randomized placebo", "", "  ",
+        "&lt;18 years", "<b>placebo</b>"]
+    for _ in range(3000):
+        items = rnd.sample(texts, rnd.randint(0, 8))
+        seen_one, seen_each = set(), set()
+        one_by_one = [annotate(t, HREF, seen_one) for t in items]
+        assert annotate_each(items, HREF, seen_each) == one_by_one, items
+        assert seen_each == seen_one
+
+
+def test_a_row_of_terms_is_cut_at_the_end_of_each_criterion():
+    # "placebo" ends one criterion and "randomized" starts the next: both are marked, as they
+    # would be one criterion at a time; within one criterion the second of a row waits.
+    assert [m[0] for m in marks("".join(annotate_each(["Given placebo", "Randomized later"], HREF)))] == [
+        "placebo", "randomized"]
+    assert [m[0] for m in marks(annotate("Given placebo randomized", HREF))] == ["placebo"]
 
 
 # ---------------------------------------------------------------- on real text

@@ -500,3 +500,29 @@ def test_trial_page_links_resolve_under_the_prefix(page, serve, seed_site):
         assert url.startswith(base), url
         status = page.request.get(url).status
         assert status == 200, url
+
+
+def test_sites_differing_only_in_case_keep_one_order():
+    names = ["abc Clinic", "ABC Clinic", "Abc Clinic", "abc Clinic"]
+    t = trial(locations=[Location(facility=n, city="Paris", country="France") for n in names])
+    (france,) = tv.group_locations(t)
+    # Duplicates merge; names equal but for case are ordered by the exact name, never by chance.
+    assert [s.facility for s in france.cities[0].sites] == ["ABC Clinic", "Abc Clinic", "abc Clinic"]
+    assert france.site_count == 3
+
+
+def test_header_and_footer_link_the_extra_pages():
+    from ssg.site.model import ExtraPage
+
+    config = SiteConfig(title="T", base_url=BASE)
+    extra = (ExtraPage("about", "About us", "Hi."), ExtraPage("privacy", "Privacy", "None kept."))
+    site = assemble(config, [trial()], summaries([trial()]), extra)
+    files = {f.path: f.data for f in pages(site, Renderer(site))}
+    doc = parse(files["trials/NCT00000001/index.html"])
+    nav = [e for e in doc.iter("nav") if e.get("class") == "site-nav"][0]
+    assert hrefs(nav) == ["../../conditions/", "../../sponsors/", "../../search/", "../../glossary/", "../../about/"]
+    footer = [e for e in doc.iter("footer") if e.get("class") == "site-footer"][0]
+    assert "../../privacy/" in hrefs(footer) and "../../about/" not in hrefs(footer)
+    about = parse(files["about/index.html"])
+    current = [a for a in about.iter("a") if a.get("aria-current") == "page"]
+    assert [a.get("href") for a in current] == ["./"]

@@ -56,3 +56,44 @@ def test_markdown_keeps_safe_links_and_structure():
     assert 'href="https://example.org"' in html and 'href="mailto:a@b.org"' in html and 'href="tel:+15551234"' in html
     assert "1. not a list &gt; 3" in html
     assert render_markdown(None) == "" and render_markdown("# T", shift=0) == "<h1>T</h1>\n"
+
+
+# ---------------------------------------------------------------- the quick path for plain text
+
+
+def _markdown_it(text: str) -> str:
+    from ssg.render.markdown import _parser
+
+    return _parser(2).render(text)
+
+
+def test_plain_text_renders_as_markdown_it_would():
+    import random
+
+    from ssg.render.markdown import plain_paragraphs
+
+    pieces = ["a", "Zé", " ", "  ", "   ", "    ", "\n", "\n\n", " \n", "\n   x", "1", "10)", "1. ", ".", ")", "-", "- ",
+              "+", "=", "==", "--", '"', "'", "(", ",", ":", "!", "?", "/", "%", "$", "@", "{", "\u00a0", "\u2003",
+              "\t", "*", "_", "#", "&amp;", "<b>", "\\", "word ", "ﬀ", "\x0c"]
+    rnd = random.Random(5)
+    taken = 0
+    for _ in range(30000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 25)))
+        fast = plain_paragraphs(text)
+        if fast is not None:
+            taken += 1
+            assert fast == _markdown_it(text), repr(text)
+    assert taken > 3000  # the quick path is really taken
+
+
+@pytest.mark.parametrize("text", ["1. one\n2. two", "- item", "a *b*", "x\n===", "    code", "a  \nb", "a\tb",
+                                  "[l](https://e.org)", "a & b", "<b>x</b>", "# h", "a\u00a0b"])
+def test_markdown_syntax_leaves_the_quick_path(text):
+    from ssg.render.markdown import plain_paragraphs
+
+    assert plain_paragraphs(text) is None
+    assert render_markdown(text) == _markdown_it(text)
+
+
+def test_plain_paragraphs_escape_quotes_and_split_on_blank_lines():
+    assert render_markdown(' One "two"\n  three \n\n  \nFour') == '<p>One &quot;two&quot;\nthree</p>\n<p>Four</p>\n'

@@ -1,8 +1,9 @@
 """Render pages: one Jinja2 environment over templates/, safe by default.
 
 Every template gets ``root`` (relative prefix to the site root), ``href(path)`` (relative link from
-this page to a site path), ``site``, ``config``, ``page_path``, ``build_date`` and ``urls`` (the URL
-module). 404.html is served at any depth, so its links are rooted at the base URL's path instead.
+this page to a site path), ``site``, ``config``, ``page_path``, ``build_date``, ``urls`` (the URL
+module) and the header and footer links ``site_nav`` and ``footer_pages``. 404.html is served at
+any depth, so its links are rooted at the base URL's path instead.
 A Renderer holds no per-page state, so a worker process can build its own from the same inputs.
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from ssg.plain.glossary import annotate
+from ssg.plain.glossary import annotate, annotate_each
 from ssg.render import words
 from ssg.render.markdown import render_markdown
 from ssg.site import urls
@@ -31,7 +32,26 @@ def _glossary(context, value, acronyms=None):
     """
     html = escape(value)  # plain str is escaped; Markup passes through
     seen = context["_glossary_seen"]
-    return Markup(annotate(str(html), context["href"](GLOSSARY_PATH), seen, acronyms))
+    return Markup(annotate(html, context["href"](GLOSSARY_PATH), seen, acronyms))
+
+
+def _glossary_each(context, values):
+    """The glossary filter applied to each item of a list in turn (a criteria list), in one call."""
+    marked = annotate_each([escape(value) for value in values], context["href"](GLOSSARY_PATH),
+                           context["_glossary_seen"])
+    return [Markup(html) for html in marked]
+
+
+def chrome_links(site) -> dict:
+    """The links base.html puts in every page's header and footer, worked out once per site:
+    site_nav [(label, site path)] (an "about" extra page joins the main links) and footer_pages
+    (the other extra pages)."""
+    extra = tuple(getattr(site, "pages", ()))
+    nav = [("Conditions", urls.conditions_path()), ("Sponsors", urls.sponsors_path()),
+           ("Search", urls.search_path()), ("Glossary", urls.glossary_path())]
+    if any(p.slug == "about" for p in extra):
+        nav.append(("About", urls.extra_page_path("about")))
+    return {"site_nav": tuple(nav), "footer_pages": tuple(p for p in extra if p.slug != "about")}
 
 
 class Renderer:
@@ -46,10 +66,13 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A Renderer serves one build: no need to stat every template on every page.
+            auto_reload=False,
         )
         self.env.filters.update(
             markdown=render_markdown,
             glossary=jinja2.pass_context(_glossary),
+            glossary_each=jinja2.pass_context(_glossary_each),
             status_label=words.status_label,
             status_sentence=words.status_sentence,
             status_class=words.status_class,
@@ -63,6 +86,7 @@ class Renderer:
             urls=urls,
             build_date=build_date,
             absolute=partial(urls.absolute, site.config.base_url),
+            **chrome_links(site),
         )
 
     def link_base(self, page_path: str):

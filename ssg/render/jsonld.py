@@ -25,8 +25,7 @@ STUDY_STATUS = {
     Status.TERMINATED: "Terminated",
     Status.WITHDRAWN: "Withdrawn",
 }
-_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
-            0x2028: "\\u2028", 0x2029: "\\u2029"}
+_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def trial_design(trial: Trial) -> list[str]:
@@ -84,14 +83,19 @@ def medical_trial(trial: Trial, url: str) -> dict:
     if trial.last_updated:
         data["dateModified"] = trial.last_updated
     locations = []
-    for loc in trial.locations:
-        address = {k: v for k, v in (("addressLocality", loc.city), ("addressRegion", loc.state),
-                                     ("addressCountry", loc.country)) if v}
+    for loc in trial.locations:  # a trial may list hundreds of sites: plain code, no comprehension
+        city, state, country = loc.city, loc.state, loc.country
         place: dict = {"@type": "Place"}
         if loc.facility:
             place["name"] = loc.facility
-        if address:
-            place["address"] = {"@type": "PostalAddress", **address}
+        if city or state or country:
+            address = place["address"] = {"@type": "PostalAddress"}
+            if city:
+                address["addressLocality"] = city
+            if state:
+                address["addressRegion"] = state
+            if country:
+                address["addressCountry"] = country
         if len(place) > 1:
             locations.append(place)
     if locations:
@@ -102,7 +106,10 @@ def medical_trial(trial: Trial, url: str) -> dict:
 def script_json(data: object) -> Markup:
     """JSON text that cannot close or open an HTML element, for a <script type="application/ld+json">."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
-    return Markup(text.translate(_ESCAPES))
+    for char, escaped in _ESCAPES.items():  # str.replace is far quicker than translate to longer strings
+        if char in text:
+            text = text.replace(char, escaped)
+    return Markup(text)
 
 
 def trial_jsonld(trial: Trial, url: str) -> Markup:

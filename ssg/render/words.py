@@ -48,8 +48,15 @@ def _status(value) -> Status:
         return Status.UNKNOWN
 
 
+# By the code as written ("RECRUITING"): a dict look-up instead of an Enum call per site.
+_LABEL_BY_CODE = {s.value: STATUS_LABEL[s] for s in Status}
+
+
 def status_label(value) -> str:
-    return STATUS_LABEL[_status(value)]
+    try:
+        return _LABEL_BY_CODE[value]
+    except (KeyError, TypeError):
+        return STATUS_LABEL[_status(value)]
 
 
 def status_sentence(value) -> str:

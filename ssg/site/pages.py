@@ -104,14 +104,21 @@ def trial_page(site: Site, renderer, entry) -> OutputFile:
         jsonld=trial_jsonld(entry.trial, urls.absolute(site.config.base_url, path))))
 
 
+def recruiting_count(site: Site, nct_ids: Iterable[str]) -> int:
+    """How many of these trials are looking for people now (for a term page's lead)."""
+    return sum(1 for nct in nct_ids if (e := site.entry(nct)) is not None and e.trial.is_recruiting)
+
+
 def condition_page(site: Site, renderer, term: Term) -> OutputFile:
     path = urls.condition_path(term.slug)
-    return OutputFile(path, renderer.render("condition.html", path, term=term))
+    return OutputFile(path, renderer.render("condition.html", path, term=term,
+                                            recruiting=recruiting_count(site, term.nct_ids)))
 
 
 def sponsor_page(site: Site, renderer, term: Term) -> OutputFile:
     path = urls.sponsor_path(term.slug)
-    return OutputFile(path, renderer.render("sponsor.html", path, term=term))
+    return OutputFile(path, renderer.render("sponsor.html", path, term=term,
+                                            recruiting=recruiting_count(site, term.nct_ids)))
 
 
 def pages(site: Site, renderer, *, per_item: bool = True) -> Iterator[OutputFile]:

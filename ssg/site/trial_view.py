@@ -9,8 +9,8 @@ Links point either to a site path (``path``, turned into a relative href by the 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from ssg.model import Status, Trial
@@ -26,6 +26,7 @@ PMID_RE = re.compile(r"^\d{1,9}$")
 # Phone numbers in records read "+86-021-50582090", "(555) 123-4567 ext. 12", "Tel: 0800 123".
 _EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x)\s*(\d+)\s*$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>\"'()\[\]\\,;:]+@[^@\s<>\"'()\[\]\\,;:]+\.[A-Za-z]{2,}$")
+_NOT_DIGIT = re.compile(r"[^0-9]")  # ASCII digits only
 _MIN_PHONE_DIGITS = 3
 _NO_COUNTRY = "Country not given"
 _NO_CITY = "City not given"
@@ -145,6 +146,7 @@ class TrialView:
 
 # --- safe hrefs ------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)  # site contacts often share a number
 def tel_href(phone: str | None) -> str | None:
     """"tel:+8602150582090" from a phone as written: digits and a leading + only."""
     if not phone:
@@ -154,13 +156,14 @@ def tel_href(phone: str | None) -> str | None:
     m = _EXTENSION.search(text)
     if m and _EXTENSION.sub("", text).strip():
         ext, text = m.group(1), text[: m.start()]
-    digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+    digits = _NOT_DIGIT.sub("", text)
     if len(digits) < _MIN_PHONE_DIGITS:
         return None
     plus = "+" if text.lstrip().startswith("+") else ""
     return f"tel:{plus}{digits}" + (f";ext={ext}" if ext else "")
 
 
+@lru_cache(maxsize=4096)
 def mailto_href(email: str | None) -> str | None:
     """"mailto:a@b.org" for a plausible single address; None otherwise (shown as text)."""
     if not email:
@@ -300,27 +303,52 @@ def arms_and_interventions(trial: Trial) -> tuple[tuple[ArmView, ...], tuple[Int
 
 
 def group_locations(trial: Trial) -> tuple[CountryGroup, ...]:
-    """Sites grouped by country then city, both sorted (unknowns last), sites sorted by name."""
-    tree: dict[str, dict[tuple[str, str], list[SiteView]]] = defaultdict(lambda: defaultdict(list))
+    """Sites grouped by country then city, both sorted (unknowns last), sites sorted by name.
+
+    A trial may list hundreds of sites, so sites are plain (facility, status) pairs until the
+    few view objects are made at the end.
+    """
+    tree: dict[str, dict[tuple[str, str], list[tuple[str, str]]]] = {}
+    status_label = words.status_label
     for loc in trial.locations:
         country = (loc.country or "").strip() or _NO_COUNTRY
         city = (loc.city or "").strip() or _NO_CITY
         state = (loc.state or "").strip()
-        site = SiteView((loc.facility or "").strip() or "Site name not given", words.status_label(loc.status) if loc.status else "")
-        tree[country][(city, state)].append(site)
-
-    def last_if_unknown(name: str, unknown: str) -> tuple[bool, str]:
-        return (name == unknown, name.casefold())
+        site = ((loc.facility or "").strip() or "Site name not given", status_label(loc.status) if loc.status else "")
+        cities = tree.get(country)
+        if cities is None:
+            cities = tree[country] = {}
+        sites = cities.get((city, state))
+        if sites is None:
+            cities[(city, state)] = [site]
+        else:
+            sites.append(site)
 
     groups = []
-    for country in sorted(tree, key=lambda c: last_if_unknown(c, _NO_COUNTRY)):
+    for country in sorted(tree, key=_country_order):
         cities = tree[country]
-        city_groups = tuple(
-            CityGroup(city, state, tuple(sorted(set(cities[(city, state)]), key=lambda s: (s.facility.casefold(), s.status))))
-            for city, state in sorted(cities, key=lambda cs: (*last_if_unknown(cs[0], _NO_CITY), cs[1].casefold()))
-        )
-        groups.append(CountryGroup(country, city_groups, sum(len(c.sites) for c in city_groups)))
+        city_groups = []
+        for city, state in sorted(cities, key=_city_order):
+            sites = cities[(city, state)]
+            if len(sites) > 1:
+                sites = sorted(set(sites), key=_site_order)
+            city_groups.append(CityGroup(city, state, tuple([SiteView(facility, status) for facility, status in sites])))
+        groups.append(CountryGroup(country, tuple(city_groups), sum([len(c.sites) for c in city_groups])))
     return tuple(groups)
+
+
+def _country_order(country: str) -> tuple:
+    return (country == _NO_COUNTRY, country.casefold())
+
+
+def _city_order(city_state: tuple[str, str]) -> tuple:
+    return (city_state[0] == _NO_CITY, city_state[0].casefold(), city_state[1].casefold())
+
+
+def _site_order(site: tuple[str, str]) -> tuple:
+    # The exact name breaks ties between names that differ only in case, so that the order
+    # never depends on the set's (hash-seeded) order.
+    return (site[0].casefold(), site[1], site[0])
 
 
 def contacts(trial: Trial) -> tuple[ContactView, ...]:
@@ -343,8 +371,12 @@ def contacts(trial: Trial) -> tuple[ContactView, ...]:
     return tuple(out)
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is exactly str.isalnum() plus "_"
+
+
+@lru_cache(maxsize=4096)  # the same sponsors run many trials
 def _fold(name: str) -> str:
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", name.casefold())
 
 
 def sponsors(entry: TrialEntry) -> tuple[SponsorView, ...]:
