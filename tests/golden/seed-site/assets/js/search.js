@@ -1,10 +1,19 @@
 /* Trial search in the browser, over the files ssg writes beside the search page.
  *
  * Nothing is downloaded until search is used (the box gets focus or input, or the URL already
- * holds a query or filters). Then: index.json (lunr index of titles), names.json (lunr index of
- * distinct condition, medicine, place, country, sponsor and keyword names) and docs.json (the
- * document store). places/<n>.json and summary.json follow only when a query needs them, and
- * text/<n>.json only for results on screen. See ssg/search/ for why the data is split so.
+ * holds a query or filters). Then docs.json (the document store) and, for each query word, only
+ * the index shards that can hold its terms: a shard holds the terms that start with its key
+ * ("lu", "b", ...). The page carries the keys (manifest.json, in data-shards), so the shards are
+ * requested at once, beside docs.json. See ssg/search/ for why the data is split so.
+ *
+ * A word is looked up in stages, each only when the ones before found nothing:
+ *   1. titles and names (conditions, medicines, places, ...): the word, and the word as a prefix
+ *   2. the same with one typo ("lupis" -> lupus): first in the shards stage 1 loaded, then in
+ *      every shard of the word's first letter
+ *   3. plain summaries (words such as "kidney" that a technical title lacks), then with one typo
+ *   4. titles, names and summaries with one typo anywhere, the first letter too ("neumonia"):
+ *      every shard, so only for a word nothing else explains.
+ * A stage's shards are fetched when it is reached, so a word that is found early costs nothing more.
  *
  * The first part (the engine) has no DOM code, so the tests run it in Node with real lunr.js.
  * Record text reaches the page only through textContent, never innerHTML.
@@ -20,7 +29,7 @@
 }(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  /* Mirrors ssg.search.index.normalise: accents removed, lower case, words split on anything
+  /* Mirrors ssg.search.tokens.normalise: accents removed, lower case, words split on anything
      that is not a letter or digit. Index and query must agree token for token. */
   function normalise(text) {
     return String(text || "").normalize("NFKD").replace(/\p{M}/gu, "")
@@ -28,6 +37,7 @@
   }
 
   var ID_WORD = /^(?:nct)?(\d{4,8})$/;  // "nct07177911", "07177911", or a start of one
+  var INDEXES = ["title", "names", "summary"];
 
   function decodeDelta(gaps) {
     var out = new Array(gaps.length), last = 0;
@@ -35,26 +45,70 @@
     return out;
   }
 
-  /* lunr: the lunr.js module; fetchJSON(path) -> Promise of parsed JSON, path relative to the index folder. */
-  function Engine(lunr, fetchJSON) {
-    this.lunr = lunr;
-    this.fetchJSON = fetchJSON;
-    this.ready = null;
-    this.places = {};         // place position -> trial positions, for the place shards loaded so far
-    this.placeShards = {};    // shard number -> Promise
-    this.summary = null;      // lunr index of plain first sentences (summary.json)
-    this.shards = {};
+  /* Trials a word matched and their scores: typed arrays by trial position (a common word
+     matches thousands; a Map was most of the time spent on them). */
+  function Hits(count) {
+    this.score = new Float64Array(count);
+    this.seen = new Uint8Array(count);
+    this.pos = [];
+  }
+  Hits.prototype.add = function (pos, score) {
+    if (!this.seen[pos]) { this.seen[pos] = 1; this.pos.push(pos); }
+    this.score[pos] += score;
+  };
+  Hits.prototype.and = function (other) {  // trials in both, scores added
+    var out = new Hits(this.score.length), self = this;
+    this.pos.forEach(function (p) { if (other.seen[p]) { out.add(p, self.score[p] + other.score[p]); } });
+    return out;
+  };
+
+  /* Shard numbers (positions in the sorted `keys`) that may hold a term starting with `prefix`:
+     the longest key that `prefix` starts with, and every key that starts with `prefix`. */
+  function shardsUnder(keys, prefix) {
+    var out = [], owner = -1;
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i];
+      if (k.length <= prefix.length && prefix.slice(0, k.length) === k) {
+        if (owner < 0 || k.length > keys[owner].length) { owner = i; }
+      } else if (k.slice(0, prefix.length) === prefix) {
+        out.push(i);
+      }
+    }
+    if (owner >= 0) { out.unshift(owner); }
+    return out;
   }
 
+  /* The one shard that may hold exactly `term`, as a list (empty when none can). */
+  function shardOf(keys, term) {
+    var owner = -1;
+    keys.forEach(function (k, i) {
+      if (term.slice(0, k.length) === k && (owner < 0 || k.length > keys[owner].length)) { owner = i; }
+    });
+    return owner < 0 ? [] : [owner];
+  }
+
+  /* lunr: the lunr.js module; fetchJSON(path) -> Promise of parsed JSON, path relative to the
+     index folder; manifest: the contents of manifest.json when the page has them (else fetched). */
+  function Engine(lunr, fetchJSON, manifest) {
+    this.lunr = lunr;
+    this.fetchJSON = fetchJSON;
+    this.given = manifest || null;
+    this.ready = null;
+    this.manifest = null;
+    this.shards = {};      // "names/3" -> Promise of {kind, n, index, members}
+    this.byTable = {};     // "c" / "n" -> name position -> trial positions (from docs.json columns)
+    this.texts = {};
+    this.onMatching = null;  // called when a search starts matching (bench/search_bench.py marks it)
+  }
+
+  /* The shard keys and docs.json: what every search needs. */
   Engine.prototype.load = function () {
     var self = this;
     if (!this.ready) {
-      this.ready = Promise.all([
-        this.fetchJSON("index.json"), this.fetchJSON("names.json"), this.fetchJSON("docs.json")
-      ]).then(function (data) {
-        self.titles = self.lunr.Index.load(data[0]);
-        self.names = self.lunr.Index.load(data[1]);
-        self.setDocs(data[2]);
+      this.manifest = (this.given ? Promise.resolve(this.given) : this.fetchJSON("manifest.json"))
+        .then(function (m) { self.keys = m.shards; return m; });
+      this.ready = Promise.all([this.manifest, this.fetchJSON("docs.json")]).then(function (data) {
+        self.setDocs(data[1]);
         return self;
       });
       this.ready.catch(function () { self.ready = null; });  // a later use may retry
@@ -63,55 +117,43 @@
   };
 
   Engine.prototype.setDocs = function (docs) {
-    var t = docs.trials, self = this;
+    var codes = docs.codes, self = this;
     this.docs = docs;
-    this.count = t.id.length;
-    this.lowerIds = t.id.map(function (id) { return id.toLowerCase(); });
-    // name kind code ("c") -> name position -> trial positions, for joining names index hits.
-    this.byName = {};
-    docs.kinds.forEach(function (pair) {
-      var code = pair[0], kind = pair[1];
-      if (!t[kind]) { return; }  // places: trial lists come from places/<n>.json
-      var lists = docs.tables[kind].map(function () { return []; });
-      t[kind].forEach(function (refs, pos) { refs.forEach(function (r) { lists[r].push(pos); }); });
-      self.byName[code] = lists;
-    });
+    this.trials = docs.trials;  // columns of small numbers, read as they are (nothing to unpack per trial)
+    this.count = this.trials.id.length;
+    this.idNumbers = decodeDelta(this.trials.id);
+    this.idDigits = null;       // "07177911" per trial, made on the first ID query
     this.conditionKeys = docs.tables.conditions.map(normalise);
-    this.open = {};
-    docs.labels.open.forEach(function (s) { self.open[s] = true; });
+    this.code = {};             // "status" / "phase" / "sex" -> value -> code
+    ["status", "phase", "sex"].forEach(function (k) {
+      var m = {};
+      codes[k].forEach(function (v, i) { m[v] = i; });
+      self.code[k] = m;
+    });
+    this.openCode = codes.status.map(function (s) { return docs.labels.open.indexOf(s) >= 0; });
   };
 
-  /* The shard holding place `n`: the last shard whose first place is <= n. */
-  Engine.prototype.placeShard = function (n) {
-    var starts = this.docs.place_shards, lo = 0, hi = starts.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= n) { lo = mid; } else { hi = mid - 1; }
+  Engine.prototype.id = function (pos) { return "NCT" + String(this.idNumbers[pos]).padStart(8, "0"); };
+
+  Engine.prototype.statusOf = function (pos) { return this.docs.codes.status[this.trials.status[pos]]; };
+
+  /* Index shard `n` of `kind` (with its members file for names), fetched and loaded once. */
+  Engine.prototype.shard = function (kind, n) {
+    var id = kind + "/" + n, self = this;
+    if (!this.shards[id]) {
+      var files = [this.fetchJSON(id + ".json")];
+      if (kind === "names") { files.push(this.fetchJSON("members/" + n + ".json")); }
+      this.shards[id] = Promise.all(files).then(function (data) {
+        return { kind: kind, n: n, index: self.lunr.Index.load(data[0]), members: data[1] || null, lists: {} };
+      });
+      this.shards[id].catch(function () { delete self.shards[id]; });
     }
-    return lo;
+    return this.shards[id];
   };
 
-  Engine.prototype.loadPlaces = function (ids) {
-    var self = this, wanted = {};
-    ids.forEach(function (n) { wanted[self.placeShard(n)] = true; });
-    return Promise.all(Object.keys(wanted).map(function (k) {
-      if (!self.placeShards[k]) {
-        self.placeShards[k] = self.fetchJSON("places/" + k + ".json").then(function (shard) {
-          shard.trials.forEach(function (gaps, i) { self.places[shard.first + i] = decodeDelta(gaps); });
-        });
-        self.placeShards[k].catch(function () { delete self.placeShards[k]; });
-      }
-      return self.placeShards[k];
-    }));
-  };
-
-  Engine.prototype.loadSummary = function () {
+  Engine.prototype.loadShards = function (list) {
     var self = this;
-    if (!this.summaryLoading) {  // searches typed in quick succession share one download
-      this.summaryLoading = this.fetchJSON("summary.json").then(function (s) { self.summary = self.lunr.Index.load(s); });
-      this.summaryLoading.catch(function () { self.summaryLoading = null; });
-    }
-    return this.summaryLoading;
+    return Promise.all(list.map(function (s) { return self.shard(s[0], s[1]); }));
   };
 
   /* Query words: normalised, lunr's stop words dropped (they are not in the index) unless
@@ -127,10 +169,48 @@
     return this.lunr.stemmer(new this.lunr.Token(word)).toString();
   };
 
+  /* The stages of one word (see the top of this file): [{typo, shards: [[kind, n], ...]}]. */
+  Engine.prototype.stages = function (word) {
+    var keys = this.keys, stem = this.stem(word), typo = word.length >= 4;
+    function pick(kinds, find) {
+      var out = [];
+      kinds.forEach(function (kind) {
+        find(keys[kind] || []).forEach(function (n) { out.push([kind, n]); });
+      });
+      return out;
+    }
+    function exact(list) {  // the stem itself, and every term the word starts
+      var ns = shardsUnder(list, word);
+      shardOf(list, stem).forEach(function (n) { if (ns.indexOf(n) < 0) { ns.push(n); } });
+      return ns;
+    }
+    function letter(list) { return shardsUnder(list, word.charAt(0)); }
+    function every(list) { return list.map(function (_, n) { return n; }); }
+    var own = pick(["title", "names"], exact);
+    var stages = [{ typo: false, shards: own }];
+    if (typo) {
+      stages.push({ typo: true, shards: own });  // already loaded: most typos are past the first letters
+      stages.push({ typo: true, shards: pick(["title", "names"], letter) });
+    }
+    stages.push({ typo: false, shards: pick(["summary"], exact) });
+    if (typo) {
+      stages.push({ typo: true, shards: pick(["summary"], letter) });
+      stages.push({ typo: true, shards: pick(INDEXES, every) });
+    }
+    // A typo stage that would search the very shards of the typo stage before it adds nothing.
+    var last = null;
+    return stages.filter(function (stage) {
+      if (!stage.typo) { return true; }
+      var id = JSON.stringify(stage.shards), fresh = id !== last;
+      last = id;
+      return fresh;
+    });
+  };
+
   /* One word as lunr clauses: the exact (stemmed) word counts most, then the word as a prefix
-     (results as you type). Only when that finds nothing anywhere, one typo is allowed for words
-     of 4 letters or more ("lupis" -> lupus: the stem "lupi" is one edit from the indexed "lupu");
-     expanding typos for a word that is spelt right costs time and adds noise. */
+     (results as you type). With `typo`, one edit is allowed instead, for words of 4 letters or
+     more ("lupis" -> lupus: the stem "lupi" is one edit from the indexed "lupu"); expanding
+     typos for a word that is spelt right costs time and adds noise, so that is a later stage. */
   Engine.prototype.clauses = function (word, typo) {
     var lunr = this.lunr, stem = this.stem(word);
     return function (q) {
@@ -144,110 +224,155 @@
     };
   };
 
-  /* Scores of the trials one word matches: Map(position -> score). Sets flags on `need`
-     when a tier not yet loaded may hold more matches. */
-  Engine.prototype.matchWord = function (word, terms, need) {
-    var id = ID_WORD.exec(word);
-    if (id) {
-      var scores = new Map(), digits = id[1];
-      this.lowerIds.forEach(function (lid, pos) {
-        if (lid.slice(3).indexOf(digits) === 0) { scores.set(pos, 100); }
+  /* Trials of a name in docs.json's table `code` ("c" conditions, "n" countries), by position. */
+  Engine.prototype.tableTrials = function (code, n) {
+    if (!this.byTable[code]) {
+      var column = code === "c" ? this.trials.conditions : this.trials.countries;
+      var size = code === "c" ? this.docs.tables.conditions.length : this.docs.tables.countries.length;
+      var lists = [];
+      for (var i = 0; i < size; i++) { lists.push([]); }
+      column.forEach(function (refs, pos) { refs.forEach(function (r) { lists[r].push(pos); }); });
+      this.byTable[code] = lists;
+    }
+    return this.byTable[code][n];
+  };
+
+  /* The trials of the name with local ref `ref` in names shard `shard`. */
+  Engine.prototype.nameTrials = function (shard, ref) {
+    var item = shard.members[ref];
+    if (typeof item === "string") { return this.tableTrials(item.charAt(0), +item.slice(1)); }
+    if (!shard.lists[ref]) { shard.lists[ref] = decodeDelta(item); }
+    return shard.lists[ref];
+  };
+
+  /* The terms `clauses` expand to in one index, each with the sum of the boosts of the clauses
+     that reach it: the query vector lunr.Index.query builds. */
+  Engine.prototype.expand = function (index, clauses) {
+    var lunr = this.lunr, query = new lunr.Query(index.fields), boosts = {};
+    clauses(query);
+    query.clauses.forEach(function (c) {
+      index.tokenSet.intersect(lunr.TokenSet.fromClause(c)).toArray().forEach(function (t) {
+        boosts[t] = (boosts[t] || 0) + c.boost;
       });
-      if (scores.size) { terms.add("nct" + digits); return scores; }
-    }
-    var exact = this.matchClauses(this.clauses(word, false), terms, need);
-    if (exact.size || need.places.length) { return exact; }
-    if (word.length >= 4) {
-      var typo = this.matchClauses(this.clauses(word, true), terms, need);
-      if (typo.size || need.places.length) { return typo; }
-    }
-    // Nothing in titles and names: the plain summaries may have the word (fetched once, then searched too).
-    if (!this.summary) { need.summary = true; }
-    return exact;
-  };
-
-  Engine.prototype.matchClauses = function (clauses, terms, need) {
-    var scores = new Map(), self = this;
-    function add(pos, score) { scores.set(pos, (scores.get(pos) || 0) + score); }
-    function collect(r) { Object.keys(r.matchData.metadata).forEach(function (t) { terms.add(t); }); }
-    this.titles.query(clauses).forEach(function (r) { collect(r); add(+r.ref, r.score); });
-    this.names.query(clauses).forEach(function (r) {
-      var code = r.ref.charAt(0), n = +r.ref.slice(1), list;
-      if (code === "p") {
-        list = self.places[n];
-        if (!list) { need.places.push(n); return; }
-      } else {
-        list = self.byName[code][n];
-      }
-      collect(r);
-      list.forEach(function (pos) { add(pos, r.score); });
     });
-    if (this.summary) {
-      this.summary.query(clauses).forEach(function (r) { collect(r); add(+r.ref, r.score); });
-    }
-    return scores;
+    return boosts;
   };
 
-  /* Every word must match (in any field); scores add up. Returns
-     {positions: [..] best first, or null for "no words: every trial", terms: Set, need}. */
-  Engine.prototype.run = function (query) {
-    var words = this.words(query), terms = new Set(), need = { places: [], summary: false };
-    if (!words.length) { return { positions: null, terms: terms, need: need }; }
-    var total = null;
-    for (var i = 0; i < words.length; i++) {
-      var scores = this.matchWord(words[i], terms, need);
-      if (total === null) {
-        total = scores;
-      } else {
-        var both = new Map();
-        total.forEach(function (s, pos) { if (scores.has(pos)) { both.set(pos, s + scores.get(pos)); } });
-        total = both;
-      }
-    }
-    var positions = Array.from(total.keys()).sort(function (a, b) {
-      return (total.get(b) - total.get(a)) || (a - b);
+  /* The trials the clauses match in the given shards, with their scores (Hits). Adds the index
+     terms that matched to `terms` (for highlighting).
+     lunr.js divides a score by the magnitude of the query vector, made of the terms the word
+     expands to in that one shard. A word that spans several shards of an index (a short prefix,
+     a typo) is scored as the unsharded index would: each shard's scores are multiplied back by
+     its own magnitude and divided by that of all of them together. */
+  Engine.prototype.matchShards = function (shards, clauses, terms) {
+    var self = this, hits = new Hits(this.count), matched = [], norm2 = {};
+    shards.forEach(function (shard) {
+      var results = shard.index.query(clauses);
+      if (!results.length) { return; }
+      var boosts = self.expand(shard.index, clauses), n2 = 0;
+      Object.keys(boosts).forEach(function (t) { terms.add(t); n2 += boosts[t] * boosts[t]; });
+      norm2[shard.kind] = (norm2[shard.kind] || 0) + n2;
+      matched.push({ shard: shard, results: results, norm: Math.sqrt(n2) });
     });
-    return { positions: positions, terms: terms, need: need };
+    matched.forEach(function (m) {
+      var factor = m.norm / Math.sqrt(norm2[m.shard.kind]);
+      m.results.forEach(function (r) {
+        var score = r.score * factor;
+        if (m.shard.kind !== "names") { hits.add(+r.ref, score); return; }
+        var list = self.nameTrials(m.shard, +r.ref);
+        for (var i = 0; i < list.length; i++) { hits.add(list[i], score); }
+      });
+    });
+    return hits;
   };
 
-  /* run(), loading place shards or summary.json first when the query needs them. */
+  /* The trials one word matches: Promise of Hits. */
+  Engine.prototype.matchWord = function (word, terms) {
+    var self = this, id = ID_WORD.exec(word);
+    if (id) {
+      var byId = new Hits(this.count), digits = id[1];
+      if (!this.idDigits) { this.idDigits = this.idNumbers.map(function (n) { return String(n).padStart(8, "0"); }); }
+      this.idDigits.forEach(function (d, pos) { if (d.indexOf(digits) === 0) { byId.add(pos, 100); } });
+      if (byId.pos.length) { terms.add("nct" + digits); return Promise.resolve(byId); }
+    }
+    var stages = this.stages(word), i = 0;
+    function next() {
+      if (i >= stages.length) { return Promise.resolve(new Hits(self.count)); }
+      var stage = stages[i++];
+      return self.loadShards(stage.shards).then(function (shards) {
+        var found = self.matchShards(shards, self.clauses(word, stage.typo), terms);
+        return found.pos.length ? found : next();
+      });
+    }
+    return next();
+  };
+
+  /* Every word must match (in any field); scores add up. Returns a Promise of
+     {positions: [..] best first, or null for "no words: every trial", terms: Set,
+      scores: Float64Array by position}. */
   Engine.prototype.search = function (query) {
-    var self = this;
-    var rounds = 0;  // each round loads more; three is all a query can need (places, summary)
-    return this.load().then(function again() {
-      var r = self.run(query);
-      if (++rounds > 3) { return r; }
-      if (r.need.places.length) { return self.loadPlaces(r.need.places).then(again); }
-      if (r.need.summary && !self.summary) { return self.loadSummary().then(again); }
-      return r;
+    var self = this, words = this.words(query), terms = new Set();
+    var ready = this.load();
+    // The first stage's shards of every word are fetched while docs.json is still on its way.
+    var first = this.manifest.then(function () {
+      return Promise.all(words.filter(function (w) { return !ID_WORD.test(w); }).map(function (w) {
+        return self.loadShards(self.stages(w)[0].shards);
+      }));
+    });
+    return Promise.all([ready, first]).then(function () {
+      if (self.onMatching) { self.onMatching(); }
+      if (!words.length) { return { positions: null, terms: terms, scores: null }; }
+      var total = null, i = 0;
+      function next() {
+        if (i >= words.length || (total !== null && !total.pos.length)) { return Promise.resolve(); }
+        return self.matchWord(words[i++], terms).then(function (hits) {
+          total = total === null ? hits : total.and(hits);
+          return next();
+        });
+      }
+      return next().then(function () {
+        var score = total.score;
+        var positions = total.pos.slice().sort(function (a, b) { return (score[b] - score[a]) || (a - b); });
+        return { positions: positions, terms: terms, scores: score };
+      });
     });
   };
 
-  /* Does trial `pos` pass the filters? f: {status, phase, condition, country, age, sex, healthy}. */
-  Engine.prototype.passes = function (pos, f) {
-    var t = this.docs.trials, tables = this.docs.tables;
+  /* A test of trial positions against the filters f: {status, phase, condition, country, age,
+     sex, healthy}, with every filter turned into codes once. */
+  Engine.prototype.filter = function (f) {
+    var t = this.trials, code = this.code, openCode = this.openCode, tests = [];
     if (f.status) {
-      var s = t.status[pos];
-      if (f.status === "open" ? !this.open[s] : s !== f.status) { return false; }
+      var status = code.status[f.status];
+      tests.push(f.status === "open" ? function (pos) { return openCode[t.status[pos]]; }
+        : function (pos) { return t.status[pos] === status; });
     }
-    if (f.phase && t.phases[pos].indexOf(f.phase) < 0) { return false; }
+    if (f.phase) {
+      var phase = code.phase[f.phase];
+      tests.push(function (pos) { return t.phases[pos].indexOf(phase) >= 0; });
+    }
     if (f.condition) {
-      var want = normalise(f.condition), keys = this.conditionKeys;
-      if (!t.conditions[pos].some(function (c) { return keys[c].indexOf(want) >= 0; })) { return false; }
+      var want = normalise(f.condition);
+      var hit = this.conditionKeys.map(function (k) { return k.indexOf(want) >= 0; });
+      tests.push(function (pos) { return t.conditions[pos].some(function (c) { return hit[c]; }); });
     }
-    if (f.country && !t.countries[pos].some(function (c) { return tables.countries[c] === f.country; })) {
-      return false;
+    if (f.country) {
+      var country = this.docs.tables.countries.indexOf(f.country);
+      tests.push(function (pos) { return t.countries[pos].indexOf(country) >= 0; });
     }
     if (f.age !== null && f.age !== undefined && f.age !== "" && !isNaN(f.age)) {
-      var age = Number(f.age), lo = t.min_age[pos], hi = t.max_age[pos];
-      if ((lo !== null && age < lo) || (hi !== null && age > hi)) { return false; }
+      var age = Number(f.age);
+      tests.push(function (pos) {
+        var lo = t.min_age[pos], hi = t.max_age[pos];
+        return !((lo !== null && age < lo) || (hi !== null && age > hi));
+      });
     }
     if (f.sex) {
-      var sex = t.sex[pos];
-      if (sex && sex !== "ALL" && sex !== f.sex) { return false; }
+      var sex = code.sex[f.sex], any = code.sex.ALL;
+      tests.push(function (pos) { var s = t.sex[pos]; return s === null || s === any || s === sex; });
     }
-    if (f.healthy && t.healthy[pos] !== true) { return false; }
-    return true;
+    if (f.healthy) { tests.push(function (pos) { return t.healthy[pos] === 1; }); }
+    return function (pos) { return tests.every(function (test) { return test(pos); }); };
   };
 
   /* Positions matching the query and filters; no words lists every trial, open ones first. */
@@ -257,10 +382,10 @@
       var all = r.positions;
       if (all === null) {
         var open = [], rest = [];
-        for (var i = 0; i < self.count; i++) { (self.open[self.docs.trials.status[i]] ? open : rest).push(i); }
+        for (var i = 0; i < self.count; i++) { (self.openCode[self.trials.status[i]] ? open : rest).push(i); }
         all = open.concat(rest);
       }
-      r.positions = all.filter(function (pos) { return self.passes(pos, filters || {}); });
+      r.positions = all.filter(self.filter(filters || {}));
       return r;
     });
   };
@@ -268,30 +393,30 @@
   /* Title, first sentence and place names of trial `pos` (fetching its text shard once). */
   Engine.prototype.text = function (pos) {
     var size = this.docs.shard, n = Math.floor(pos / size), self = this;
-    if (!this.shards[n]) {
-      this.shards[n] = this.fetchJSON("text/" + n + ".json");
-      this.shards[n].catch(function () { delete self.shards[n]; });
+    if (!this.texts[n]) {
+      this.texts[n] = this.fetchJSON("text/" + n + ".json");
+      this.texts[n].catch(function () { delete self.texts[n]; });
     }
-    return this.shards[n].then(function (shard) {
-      var i = pos - n * size, places = self.docs.tables.places;
+    return this.texts[n].then(function (shard) {
+      var i = pos - n * size;
       return {
         title: shard.title[i],
         summary: shard.summary[i],
-        places: shard.places[i].map(function (p) { return places[p]; })
+        places: shard.places[i].map(function (p) { return shard.place_names[p]; })
       };
     });
   };
 
   /* Everything a result line shows. */
   Engine.prototype.result = function (pos) {
-    var d = this.docs, t = d.trials;
+    var d = this.docs, t = this.trials, id = this.id(pos), status = this.statusOf(pos);
     return this.text(pos).then(function (text) {
       return {
-        id: t.id[pos],
-        url: d.trial_url.replace("{id}", t.id[pos]),
-        status: t.status[pos],
-        statusWords: d.labels.status[t.status[pos]] || t.status[pos],
-        phases: t.phases[pos].map(function (p) { return d.labels.phase[p] || p; }),
+        id: id,
+        url: d.trial_url.replace("{id}", id),
+        status: status,
+        statusWords: d.labels.status[status] || status,
+        phases: t.phases[pos].map(function (c) { var p = d.codes.phase[c]; return d.labels.phase[p] || p; }),
         conditions: t.conditions[pos].map(function (c) { return d.tables.conditions[c]; }),
         countries: t.countries[pos].map(function (c) { return d.tables.countries[c]; }),
         title: text.title,
@@ -307,7 +432,7 @@
     return !!n && (terms.has(n) || terms.has(this.stem(n)));
   };
 
-  return { normalise: normalise, Engine: Engine, decodeDelta: decodeDelta };
+  return { normalise: normalise, Engine: Engine, decodeDelta: decodeDelta, shardsUnder: shardsUnder };
 }));
 
 /* The page: form <-> URL, results as you type, announcements. */
@@ -333,15 +458,19 @@
     });
   }
 
-  var engine = new window.ssgSearch.Engine(window.lunr, fetchJSON);
+  var shards = null;
+  try { shards = JSON.parse(form.getAttribute("data-shards")); } catch (e) { shards = null; }  // else fetched
+  var engine = new window.ssgSearch.Engine(window.lunr, fetchJSON, shards);
   function mark(name) { if (window.performance && performance.mark) { performance.mark("ssg-search:" + name); } }
+  // Marks for bench/search_bench.py: store loaded, matching started, first result shown.
   var loadEngine = engine.load;
-  engine.load = function () {  // marks for bench/search_bench.py: when the indexes were ready
+  engine.load = function () {
     var first = !this.ready;
     var p = loadEngine.call(this);
     if (first) { p.then(function () { mark("loaded"); }, function () {}); }
     return p;
   };
+  engine.onMatching = function () { engine.onMatching = null; mark("matching"); };
   var current = { positions: [], terms: new Set() };
   var shown = 0;
   var generation = 0;      // a newer search makes older, slower ones drop their results
