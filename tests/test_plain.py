@@ -446,3 +446,45 @@ def test_everything_together_stays_short_and_readable():
     assert_short(summary)
     assert summary.grade <= S.MAX_GRADE
     assert summary.longest_sentence_words <= S.MAX_WORDS
+
+
+# ---------------------------------------------------------------- counting shortcuts give textstat's counts
+
+COUNTED = [
+    "The study is run by Marmara University in İstanbul.",  # "İ" lower-cases to i + a combining mark
+    "You can't join if you're pregnant; rock'n'roll O'Brien don't-do it's.",
+    "Lymphroase glucine and cardimoine are tested, 2.5 mg/kg twice a day.",
+    "Straße naïve co-operate x-ray “quoted” ſham ﬁne ΣΊΣΥΦΟΣ.",
+    "",
+]
+
+
+@pytest.mark.parametrize("sentence", COUNTED)
+def test_syllables_counted_word_by_word_equal_textstat(sentence):
+    import textstat
+
+    from ssg.plain.readability import sentence_counts, syllable_count
+
+    for _ in range(2):  # the second time every word comes from the cache
+        assert syllable_count.__wrapped__(sentence) == textstat.syllable_count(sentence)
+    assert sentence_counts(sentence) == (textstat.lexicon_count(sentence), textstat.syllable_count(sentence))
+
+
+def test_grade_is_the_flesch_kincaid_formula_on_textstat_counts():
+    import textstat
+
+    sentences = [s for s in COUNTED if s]
+    words = sum(textstat.lexicon_count(s) for s in sentences)
+    syllables = sum(textstat.syllable_count(s) for s in sentences)
+    assert fk_grade(sentences + ["  "]) == round(0.39 * words / len(sentences) + 11.8 * syllables / words - 15.59, 1)
+    assert fk_grade([]) == fk_grade(["", " "]) == 0.0
+
+
+def test_timing_and_placebo_words_with_letters_that_only_match_ignoring_case():
+    # Under re.I "İ"/"ı" match "i" and "ſ" matches "s" though their lower case differs:
+    # the cheap word checks in front of the regexes must still let them through.
+    arms = [Arm(label="A", description="Tablets TWİCE A DAY."), Arm(label="B", description="Nothing to say.")]
+    assert S.timing_phrases(make(arms=arms)) == ["TWİCE A DAY"]
+    assert S.timing_phrases(make(arms=[Arm(label="A", description="twıce daily")])) == ["twıce daily"]
+    assert S._is_placebo_name("ſham procedure") and S._is_placebo_name("Matching PLACEBO")
+    assert not S._is_placebo_name("Shampoo") and not S._is_placebo_name("Active drug")

@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ssg.model import Trial
 from ssg.plain import words as W
@@ -94,6 +95,7 @@ class PlainSummary:
 
 # ---------------------------------------------------------------- small helpers
 
+@lru_cache(maxsize=8192)  # the same names come back builder after builder, trial after trial
 def _n(value: object) -> str:
     """Mark a value copied from the record (whitespace tidied, Markdown escapes dropped)."""
     text = " ".join(str(value).replace("\\", "").split())
@@ -107,7 +109,7 @@ def plain(sentence: str) -> str:
 
 def measured(sentence: str) -> str:
     """The sentence with record-supplied names replaced by the placeholder."""
-    return _MARKED.sub(PLACEHOLDER, sentence)
+    return _MARKED.sub(PLACEHOLDER, sentence) if NAME_OPEN in sentence else sentence
 
 
 def without_names(sentence: str) -> str:
@@ -186,8 +188,18 @@ def _is_observational(trial: Trial) -> bool:
     return (trial.study_type or "").upper() == "OBSERVATIONAL"
 
 
+_PLACEBO = re.compile(r"placebo|\bsham\b|dummy", re.I)
+_HEALTHY = re.compile(r"\bhealthy\b", re.I)
+
+
 def _is_placebo_name(name: str) -> bool:
-    return bool(re.search(r"placebo|\bsham\b|dummy", name, re.I))
+    # Cheap test first (long descriptions are searched too): a _PLACEBO match contains one of
+    # the words, lower-cased, unless it uses "ſ", the one character that matches a letter here
+    # under re.I but lower-cases to something else (checked over every code point).
+    low = name.lower()
+    if "placebo" not in low and "sham" not in low and "dummy" not in low and "ſ" not in name:
+        return False
+    return bool(_PLACEBO.search(name))
 
 
 def _tested_treatments(trial: Trial) -> list:
@@ -217,7 +229,7 @@ def _conditions(trial: Trial) -> list[str]:
 
 
 def _is_healthy_condition(name: str) -> bool:
-    return bool(re.search(r"\bhealthy\b", name, re.I))
+    return bool(_HEALTHY.search(name))
 
 
 # ---------------------------------------------------------------- section builders
@@ -394,10 +406,22 @@ _TIMING = re.compile(
 )
 
 
+# Every _TIMING match contains one of these words (matched ignoring case). Under re.I the
+# only characters that match their letters but whose str.lower() differs are "İ" and "ı"
+# (checked over every code point), so a text with neither and none of the words, lower-cased,
+# has no match: most descriptions are skipped without running the slow regex.
+_TIMING_WORDS = ("once", "twice", "time", "every", "for")
+
+
+def _may_give_timing(text: str) -> bool:
+    low = text.lower()
+    return any(w in low for w in _TIMING_WORDS) or "İ" in text or "ı" in text
+
+
 def timing_phrases(trial: Trial, limit: int = 2) -> list[str]:
     """Timing phrases quoted verbatim from the groups' and treatments' descriptions."""
     texts = [a.description for a in trial.arms] + [i.description for i in trial.interventions]
-    found = _unique(m.group(0) for t in texts if t for m in _TIMING.finditer(t))
+    found = _unique(m.group(0) for t in texts if t and _may_give_timing(t) for m in _TIMING.finditer(t))
     by_lower: dict[str, str] = {}
     for f in found:
         by_lower.setdefault(f.lower(), f)
@@ -551,8 +575,9 @@ def where_sentences(trial: Trial) -> list[str]:
         out.append(_fit(f"The site is {_n(locs[0].facility)}" + (f" in {_n(cities[0])}." if cities else "."),
                         f"The site is {_n(locs[0].facility)}."))
     elif cities and (n > 1 or not locs[0].facility):
+        # Only the first MAX_PLACES can be named; the rest are only counted ("and 4 more").
         out.append(_fit_list("Places include {}." if len(cities) > 1 else "The place is {}.",
-                             [_n(c) for c in cities], MAX_PLACES, "more"))
+                             [_n(c) for c in cities[:MAX_PLACES]] + cities[MAX_PLACES:], MAX_PLACES, "more"))
     recruiting = sum(1 for loc in locs if (loc.status or "").upper() == "RECRUITING")
     if n > 1 and 0 < recruiting < n and trial.is_recruiting:
         out.append(f"{recruiting} of these sites are looking for people now.")

@@ -22,8 +22,8 @@ LAYOUT = "clinconnect"
 _BREADCRUMB_RE = re.compile(r"^Search\s*/\s*Trial\s+(\S+)\s*$")
 _LAUNCHED_RE = re.compile(r"^Launched by\s+(.+?)(?:\s+[·•]\s+(.+))?$")
 _CURRENT_RE = re.compile(r"^Current as of\s+(.+)$")
-_DETECT_RE = re.compile(r"^(?:ClinConnect\b.*|Search\s*/\s*Trial\s+NCT\d{8}|Launched by .+|Current as of .+|ClinConnect Summary)[ \t\r]*$", re.M)
-_DETECT_WORDS = ("ClinConnect", "Search", "Launched by ", "Current as of ")
+# Searched in "\n" + text: "\n" instead of "^" with re.M finds the same lines, much faster.
+_DETECT_RE = re.compile(r"\n(?:ClinConnect\b.*|Search\s*/\s*Trial\s+NCT\d{8}|Launched by .+|Current as of .+|ClinConnect Summary)[ \t\r]*$", re.M)
 _PHASE_WORDS_RE = re.compile(r"^(?:(?:Early\s+)?Phase\s*(?:\d|I{1,3}|IV)\b.*|N/?A)$", re.I)
 _NOT_REPORTED_RE = re.compile(r"^(?:not reported|n/?a|none|-|—|unknown)$", re.I)
 
@@ -41,12 +41,7 @@ TIMELINE_LABELS = {
 def detect(text: str) -> bool:
     """At least two of: the ClinConnect banner, the "Search / Trial NCT…" breadcrumb,
     "Launched by", "Current as of", "ClinConnect Summary"."""
-    head = text[:20_000]
-    # Every match starts with one of these words, so fewer than two of them means no page
-    # of ours; this skips the line-by-line regex scan on the other layouts' pages.
-    if sum(head.count(w) for w in _DETECT_WORDS) < 2:
-        return False
-    return len({m.group(0).split()[0] for m in _DETECT_RE.finditer(head)}) >= 2
+    return len({m.group(0).split()[0] for m in _DETECT_RE.finditer("\n" + text[:20_000])}) >= 2
 
 
 def _timeline(values: list[str]) -> dict[str, str]:

@@ -6,22 +6,18 @@ is there and invent nothing). Parsing is shared with the labelled layout.
 
 from __future__ import annotations
 
-import re
-
 from ssg.model import Trial
 from ssg.sources import labelled, textpage as tp
 
 LAYOUT = "compact"
 
-_NCT_LINE_RE = re.compile(r"^NCT ID:", re.M)
-
 
 def detect(text: str) -> bool:
     """A trial page with an "NCT ID:" line (or section blurbs) but none of the labelled layout's labels."""
     head = text[:50_000]
-    if labelled.has_label_line(head) or labelled._CLINCONNECT_RE.search(head[:2000]):
+    if labelled.has_label_line(head) or labelled.is_clinconnect_head(head):
         return False
-    if _NCT_LINE_RE.search(head):
+    if labelled.has_nct_line(head):
         return True
     # A page whose header was cut off still shows its section headers and their blurbs.
     lines = head.splitlines()

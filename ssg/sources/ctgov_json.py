@@ -8,10 +8,11 @@ missing NCT ID / brief title is a ``ParseError`` naming the JSON path
 from __future__ import annotations
 
 import json
+import re
 
 from ssg.errors import ParseError
 from ssg.model import (
-    PHASES, Arm, Contact, Design, Eligibility, Intervention, Location, Official, OtherId, Reference, SourceRef,
+    PHASES, Arm, Design, Eligibility, Intervention, Official, OtherId, Reference, SourceRef,
     Sponsor, Status, Trial,
 )
 from ssg.sources import _derive as derive, normalize
@@ -19,11 +20,14 @@ from ssg.sources._fields import Reader, age, checked, date, is_nct_id, phone, st
 from ssg.sources._fields import status as status_of
 
 LAYOUT = "ctgov_json"
+# What detect() skips before the first character (matched in place rather than lstrip()-copying the file).
+_LEADING = re.compile(r"[\ufeff \t\r\n]*")
 
 
 def detect(text: str) -> bool:
     """JSON starts with '{' (a study) or '[' followed by '{' or ']' (a list of studies)."""
-    head = text.lstrip("\ufeff \t\r\n")[:64]
+    start = _LEADING.match(text).end()
+    head = text[start:start + 64]
     if head.startswith("{"):
         return True
     return head.startswith("[") and head[1:].lstrip()[:1] in ("{", "]", "")
@@ -209,35 +213,39 @@ def _sponsors(r: Reader, module: dict, where: str) -> list[Sponsor]:
     return out
 
 
-def _contact(r: Reader, item: dict, here: str, facility: str | None) -> Contact | None:
+# Locations and contacts (the long lists) are returned as dicts with every field given, as
+# the models would be built; Trial validates them into Location / Contact in one call,
+# which is cheaper than one model call per site.
+
+def _contact(r: Reader, item: dict, here: str, facility: str | None) -> dict | None:
     name, number, email = r.text(item, "name", here), r.text(item, "phone", here), r.text(item, "email", here)
     if not (name or number or email):
         return None
-    return Contact(
-        name=name, role=r.text(item, "role", here), phone=phone(number, r.text(item, "phoneExt", here)),
-        email=email, facility=facility,
-    )
+    return {
+        "name": name, "role": r.text(item, "role", here), "phone": phone(number, r.text(item, "phoneExt", here)),
+        "email": email, "facility": facility,
+    }
 
 
-def _central_contacts(r: Reader, module: dict, where: str) -> list[Contact]:
+def _central_contacts(r: Reader, module: dict, where: str) -> list[dict]:
     contacts = (_contact(r, item, here, None) for here, item in r.objects(module, "centralContacts", where))
     return [c for c in contacts if c is not None]
 
 
-def _locations(r: Reader, module: dict, where: str) -> tuple[list[Location], list[Contact]]:
-    locations: list[Location] = []
-    contacts: list[Contact] = []
+def _locations(r: Reader, module: dict, where: str) -> tuple[list[dict], list[dict]]:
+    locations: list[dict] = []
+    contacts: list[dict] = []
     for here, loc in r.objects(module, "locations", where):
         facility = r.text(loc, "facility", here)
         raw_status = r.text(loc, "status", here)
         site_status = status_of(r, raw_status, f"{here}.status", "site status")
-        locations.append(Location(
-            facility=facility,
-            city=r.text(loc, "city", here),
-            state=r.text(loc, "state", here),
-            country=r.text(loc, "country", here),
-            status=site_status.value if site_status else None,
-        ))
+        locations.append({
+            "facility": facility,
+            "city": r.text(loc, "city", here),
+            "state": r.text(loc, "state", here),
+            "country": r.text(loc, "country", here),
+            "status": site_status.value if site_status else None,
+        })
         for c_here, item in r.objects(loc, "contacts", here):
             contact = _contact(r, item, c_here, facility or r.text(loc, "city", here))
             if contact is not None:

@@ -9,12 +9,11 @@ carry one, and refusing them rules out entity-expansion attacks.
 from __future__ import annotations
 
 import re
-import textwrap
 import xml.etree.ElementTree as ET
 
 from ssg.errors import ParseError
 from ssg.model import (
-    PHASES, Arm, Contact, Design, Eligibility, Intervention, Location, Official, OtherId, Reference, SourceRef,
+    PHASES, Arm, Design, Eligibility, Intervention, Official, OtherId, Reference, SourceRef,
     Sponsor, Status, Trial,
 )
 from ssg.sources import _derive as derive, normalize
@@ -24,6 +23,8 @@ from ssg.sources._fields import status as status_of
 LAYOUT = "ctgov_xml"
 
 _DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
+# What detect() skips before the first character (matched in place rather than lstrip()-copying the file).
+_LEADING = re.compile(r"[\ufeff \t\r\n]*")
 
 # Legacy words -> API v2 enum values (the model stores v2 enums whatever the source).
 _AGENCY_CLASS = {"other": "OTHER", "industry": "INDUSTRY", "nih": "NIH", "u.s. fed": "FED", "fed": "FED",
@@ -39,7 +40,8 @@ _NOT_GIVEN = {"", "n/a", "na"}
 
 
 def detect(text: str) -> bool:
-    head = text.lstrip("\ufeff \t\r\n")[:2048]
+    start = _LEADING.match(text).end()
+    head = text[start:start + 2048]
     return head.startswith("<") and ("<clinical_study" in head or head.startswith("<?xml"))
 
 
@@ -59,6 +61,44 @@ def parse(text: str, path: str) -> Trial:
     return study_to_trial(root, path)
 
 
+def _find(node: ET.Element, path: str) -> ET.Element | None:
+    """``node.find(path)`` for plain "a/b/c" paths, one C-level step per tag.
+
+    ElementTree sends any path with a "/" through its pure-Python ElementPath; this walks
+    the same children in the same order (the first match in document order, trying every
+    "a" for a "b"), so the result is the same element.
+    """
+    if "/" not in path:
+        return node.find(path)
+    head, rest = path.split("/", 1)
+    for child in node.findall(head):
+        found = _find(child, rest)
+        if found is not None:
+            return found
+    return None
+
+
+def _findall(node: ET.Element, path: str) -> list[ET.Element]:
+    """``node.findall(path)`` for plain "a/b" paths (document order, as ElementPath gives)."""
+    if "/" not in path:
+        return node.findall(path)
+    head, rest = path.split("/", 1)
+    return [el for child in node.findall(head) for el in _findall(child, rest)]
+
+
+def _all_text(el: ET.Element) -> str:
+    """"".join(el.itertext()); a leaf (most elements) is just its text."""
+    if len(el):
+        return "".join(el.itertext())
+    return el.text or ""
+
+
+def _only(node: ET.Element, tag: str) -> ET.Element | None:
+    """The one child called ``tag``; None when there are none or several."""
+    found = node.findall(tag)
+    return found[0] if len(found) == 1 else None
+
+
 class _Xml:
     """Text out of the element tree; errors name an XPath-like place."""
 
@@ -66,28 +106,30 @@ class _Xml:
         self.reader = Reader(path)
 
     def text(self, node: ET.Element, tag: str) -> str | None:
-        el = node.find(tag)
+        # Called for nearly every element, so _find and _all_text are inlined for plain tags.
+        el = node.find(tag) if "/" not in tag else _find(node, tag)
         if el is None:
             return None
+        raw = "".join(el.itertext()) if len(el) else el.text
         # str.split() splits on exactly the characters \s matches, so this is re.sub(r"\s+", " ")
         # on stripped text, at a fraction of the cost.
-        return " ".join("".join(el.itertext()).split()) or None
+        return (" ".join(raw.split()) or None) if raw else None
 
     def texts(self, node: ET.Element, tag: str) -> list[str]:
         out: list[str] = []
-        for el in node.findall(tag):
-            value = " ".join("".join(el.itertext()).split())
+        for el in _findall(node, tag):
+            value = " ".join(_all_text(el).split())
             if value and value not in out:
                 out.append(value)
         return out
 
     def block(self, node: ET.Element, tag: str) -> str | None:
         """A <textblock> (or plain element) as Markdown-ish text: dedented, wrapped lines rejoined."""
-        el = node.find(tag)
+        el = _find(node, tag)
         if el is None:
             return None
         inner = el.find("textblock")
-        raw = "".join((inner if inner is not None else el).itertext())
+        raw = _all_text(inner if inner is not None else el)
         return reflow(raw) or None
 
 
@@ -273,7 +315,7 @@ def _eligibility(x: _Xml, el: ET.Element | None) -> Eligibility:
 def _sponsors(x: _Xml, root: ET.Element) -> list[Sponsor]:
     out = []
     for role, tag in (("lead", "sponsors/lead_sponsor"), ("collaborator", "sponsors/collaborator")):
-        for i, el in enumerate(root.findall(tag)):
+        for i, el in enumerate(_findall(root, tag)):
             where = f"/clinical_study/{tag}[{i + 1}]/agency"
             out.append(Sponsor(
                 name=x.reader.required(x.text(el, "agency"), where, "sponsor name"),
@@ -283,7 +325,11 @@ def _sponsors(x: _Xml, root: ET.Element) -> list[Sponsor]:
     return out
 
 
-def _contact(x: _Xml, el: ET.Element | None, role: str, facility: str | None) -> Contact | None:
+# Locations and contacts (the long lists) are returned as dicts with every field given, as
+# the models would be built; Trial validates them into Location / Contact in one call,
+# which is cheaper than one model call per site.
+
+def _contact(x: _Xml, el: ET.Element | None, role: str, facility: str | None) -> dict | None:
     if el is None:
         return None
     name = x.text(el, "last_name") or " ".join(
@@ -292,30 +338,37 @@ def _contact(x: _Xml, el: ET.Element | None, role: str, facility: str | None) ->
     number, email = x.text(el, "phone"), x.text(el, "email")
     if not (name or number or email):
         return None
-    return Contact(name=name, role=role, phone=phone(number, x.text(el, "phone_ext")), email=email,
-                   facility=facility)
+    return {"name": name, "role": role, "phone": phone(number, x.text(el, "phone_ext")), "email": email,
+            "facility": facility}
 
 
-def _overall_contacts(x: _Xml, root: ET.Element) -> list[Contact]:
+def _overall_contacts(x: _Xml, root: ET.Element) -> list[dict]:
     found = (_contact(x, root.find(tag), "CONTACT", None) for tag in ("overall_contact", "overall_contact_backup"))
     return [c for c in found if c is not None]
 
 
-def _locations(x: _Xml, root: ET.Element) -> tuple[list[Location], list[Contact]]:
+def _locations(x: _Xml, root: ET.Element) -> tuple[list[dict], list[dict]]:
     locations, contacts = [], []
     for i, el in enumerate(root.findall("location")):
-        facility = x.text(el, "facility/name")
+        fac = _only(el, "facility")
+        address = _only(fac, "address") if fac is not None else None
+        if address is not None:
+            # One facility with one address (every real record): the paths below name its children.
+            facility, city = x.text(fac, "name"), x.text(address, "city")
+            state, country = x.text(address, "state"), x.text(address, "country")
+        else:
+            facility, city = x.text(el, "facility/name"), x.text(el, "facility/address/city")
+            state, country = x.text(el, "facility/address/state"), x.text(el, "facility/address/country")
         raw_status = x.text(el, "status")
         where = f"/clinical_study/location[{i + 1}]/status"
         site_status = status_of(x.reader, raw_status, where, "site status")
-        city = x.text(el, "facility/address/city")
-        locations.append(Location(
-            facility=facility,
-            city=city,
-            state=x.text(el, "facility/address/state"),
-            country=x.text(el, "facility/address/country"),
-            status=site_status.value if site_status else None,
-        ))
+        locations.append({
+            "facility": facility,
+            "city": city,
+            "state": state,
+            "country": country,
+            "status": site_status.value if site_status else None,
+        })
         for tag in ("contact", "contact_backup"):
             contact = _contact(x, el.find(tag), "CONTACT", facility or city)
             if contact:
@@ -355,6 +408,10 @@ def _other_ids(x: _Xml, root: ET.Element) -> list[OtherId]:
 
 
 _BULLET = re.compile(r"^(?:([-*•o])|(\d{1,3}[.)]))\s+(.*)$")
+# A line whose stripped text _BULLET matches: after the line's leading whitespace, a marker,
+# whitespace, then text (a stripped line has text after the whitespace). Searched in "\n" + text,
+# which finds the same lines as "^" with re.M, faster.
+_ANY_BULLET = re.compile(r"\n[^\S\n]*(?:[-*•o]|\d{1,3}[.)])[^\S\n]+\S")
 
 
 def reflow(raw: str) -> str:
@@ -365,7 +422,12 @@ def reflow(raw: str) -> str:
     Inside a block, a bullet-looking line starts a new item only at its list's indent,
     so a wrapped line that happens to start with '-' stays with its item.
     """
-    lines = textwrap.dedent(raw.expandtabs(4).replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    # No textwrap.dedent: it would take the same margin off every line that has text, and only
+    # differences between those lines' indents are used below, so the result is the same.
+    text = raw.expandtabs(4).replace("\r\n", "\n").replace("\r", "\n")
+    if not _ANY_BULLET.search("\n" + text):
+        return _paragraphs(text)
+    lines = text.split("\n")
     out: list[str] = []
     lists: list[tuple[int, int]] = []  # open lists: (indent of the marker, width of "marker ")
     current: list[str] | None = None  # the lines of the paragraph or item being read
@@ -386,8 +448,14 @@ def reflow(raw: str) -> str:
         if not body:
             current, item_indent = None, -1
             continue
+        # _BULLET can only match text starting with a marker character or a digit (\d is
+        # str.isdecimal, checked over every code point).
+        first = body[0]
+        bullet = _BULLET.match(body) if first in "-*•o" or first.isdecimal() else None
+        if bullet is None and current is not None:
+            current.append(body)  # a wrapped line of the paragraph or item being read
+            continue
         indent = len(line) - len(line.lstrip())
-        bullet = _BULLET.match(body)
         if bullet and (current is None or item_indent < 0 or indent <= item_indent):
             while lists and lists[-1][0] > indent:
                 lists.pop()
@@ -396,14 +464,30 @@ def reflow(raw: str) -> str:
                 lists[-1] = (indent, len(marker) + 1)
             else:
                 lists.append((indent, len(marker) + 1))
-            prefix = "".join(" " * width for _, width in lists[:-1])
+            prefix = " " * sum(width for _, width in lists[:-1])
             current, item_indent = start(bullet.group(3), prefix + marker + " ", True), indent
         elif current is None:
             # A paragraph deeper than the open list's marker continues its item; otherwise it closes lists.
             while lists and lists[-1][0] >= indent:
                 lists.pop()
-            prefix = "".join(" " * width for _, width in lists)
+            prefix = " " * sum(width for _, width in lists)
             current, item_indent = start(body, prefix, False), -1
         else:
             current.append(body)
     return "".join(part if isinstance(part, str) else " ".join(part) for part in out).strip()
+
+
+def _paragraphs(text: str) -> str:
+    """reflow() of a block without list items: each run of non-blank lines joined into one paragraph."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        body = line.strip()
+        if body:
+            current.append(body)
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n\n".join(paragraphs)

@@ -17,19 +17,16 @@ from ssg.sources.criteria import split_criteria
 
 LAYOUT = "labelled"
 
-_NCT_LINE_RE = re.compile(r"^NCT ID:", re.M)
+# Line-anchored patterns start with "\n" and are searched in "\n" + text: the same lines match as
+# with "^" and re.M, but the regex engine jumps from newline to newline instead of trying every
+# character, which is many times faster on a page of text.
 # Labels (a whole line) that only the labelled layout has.
 _LABEL_LINE_RE = re.compile(
-    r"^(?:Recruitment Status|Clinical Phase|Total Enrollment|Study Classification|Allocation Method|"
+    r"\n(?:Recruitment Status|Clinical Phase|Total Enrollment|Study Classification|Allocation Method|"
     r"Blinding Strategy|Minimum Eligible Age|Eligible Sex|Accepts Healthy Volunteers|Group Type [A-Z_]+)[ \t\r]*$",
     re.M,
 )
-# The words every label line starts with: a page with none of them has no label line,
-# found with fast substring scans instead of the line-anchored regex.
-_LABEL_WORDS = ("Recruitment Status", "Clinical Phase", "Total Enrollment", "Study Classification",
-                "Allocation Method", "Blinding Strategy", "Minimum Eligible Age", "Eligible Sex",
-                "Accepts Healthy Volunteers", "Group Type ")
-_CLINCONNECT_RE = re.compile(r"^(?:ClinConnect\b|Search / Trial NCT|Launched by )", re.M)
+_CLINCONNECT_RE = re.compile(r"\n(?:ClinConnect\b|Search / Trial NCT|Launched by )")
 
 BASIC_LABELS = {
     "Recruitment Status": "status", "Clinical Phase": "phases", "Total Enrollment": "enrollment",
@@ -67,12 +64,32 @@ def detect(text: str) -> bool:
     head = text[:50_000]
     if "NCT ID:" not in head:  # cheap reject before the line-anchored scans
         return False
-    return bool(_NCT_LINE_RE.search(head)) and has_label_line(head) and not _CLINCONNECT_RE.search(head[:2000])
+    return has_nct_line(head) and has_label_line(head) and not is_clinconnect_head(head)
+
+
+def has_nct_line(head: str) -> bool:
+    """A line starting "NCT ID:"."""
+    return head.startswith("NCT ID:") or "\nNCT ID:" in head
 
 
 def has_label_line(head: str) -> bool:
     """A line holding only one of the labelled layout's value labels."""
-    return any(w in head for w in _LABEL_WORDS) and bool(_LABEL_LINE_RE.search(head))
+    global _last_label_check
+    # Detection asks this twice of the same page (labelled, then compact): remember the last
+    # answer. The cache holds the text itself, so an identical object is the same page.
+    if _last_label_check[0] is head:
+        return _last_label_check[1]
+    found = bool(_LABEL_LINE_RE.search("\n" + head))
+    _last_label_check = (head, found)
+    return found
+
+
+_last_label_check: tuple[str | None, bool] = (None, False)
+
+
+def is_clinconnect_head(head: str) -> bool:
+    """ClinConnect's banner, breadcrumb or "Launched by" line near the top of the page."""
+    return bool(_CLINCONNECT_RE.search("\n" + head[:2000]))
 
 
 def parse(text: str, path: str) -> Trial:
@@ -137,7 +154,7 @@ def _eligibility(section: tp.Section | None, compact: bool) -> tuple[list[str], 
     """(inclusion, exclusion, {min_age, max_age, sex, healthy_volunteers})."""
     if section is None:
         return [], [], {}
-    lines = [t for _, t in section.lines]
+    lines = list(map(tp._TEXT, section.lines))
     values: dict[str, str] = {}
     if compact:
         # Unlabelled trailing values, read from the end: healthy volunteers, sex, then one or
@@ -210,7 +227,7 @@ def parse_registry_page(text: str, path: str, *, compact: bool) -> Trial:
 
     interventions = (tp.interventions_compact if compact else tp.interventions_labelled)(vals("Interventions"))
     locations = tp.locations(vals("Locations"))
-    facilities = frozenset(loc.facility for loc in locations if loc.facility)
+    facilities = frozenset(loc["facility"] for loc in locations if loc.get("facility"))
     only_facility = next(iter(facilities)) if len(facilities) == 1 else None
 
     brief = sec["Brief Summary"].text(compact) if "Brief Summary" in sec else None

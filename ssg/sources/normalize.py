@@ -1,9 +1,14 @@
-"""Normalisers shared by every parser: status words, phases, dates, ages, sex."""
+"""Normalisers shared by every parser: status words, phases, dates, ages, sex.
+
+The same few words and dates come back in record after record (and site after site), so the
+pure functions that return immutable values are memoised with lru_cache.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from ssg.model import Status
 
@@ -28,6 +33,7 @@ _STATUS_WORDS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def status(words: str | None) -> Status | None:
     """'Not yet recruiting', 'NOT_YET_RECRUITING', 'Active, not recruiting' -> Status; None if unknown words."""
     if not words:
@@ -72,6 +78,7 @@ _DATE_FORMATS = (
 _ISO_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?")
 
 
+@lru_cache(maxsize=8192)
 def iso_date(text: str | None) -> str | None:
     """'Jul 31, 2025', 'November 13, 2025', 'March 2000', '2025-05' -> ISO ('2025-07-31', '2000-03')."""
     if not text:
@@ -106,6 +113,7 @@ _AGE_UNITS = {
 }
 
 
+@lru_cache(maxsize=1024)
 def age_years(text: str | None) -> float | None:
     """'18 Years', '6 Months', '2 Weeks' -> years (rounded to 2 places); 'N/A' -> None."""
     if not text:
@@ -148,4 +156,7 @@ def yes_no(text: str | None) -> bool | None:
 
 def clean_markdown_escapes(text: str) -> str:
     """ClinicalTrials.gov escapes '>' '<' '^' etc. for CommonMark; for plain uses, unescape them."""
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>^~|])", r"\1", text)
+    return _MD_ESCAPE_RE.sub(r"\1", text)
+
+
+_MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>^~|])")

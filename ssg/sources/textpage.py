@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter, methodcaller
 
 from pydantic import ValidationError
 
 from ssg.errors import ParseError
 from ssg.model import (
-    Arm, Contact, Intervention, Location, Official, OtherId, Reference, RelatedTrial, Sponsor, Trial,
+    Arm, Contact, Intervention, Official, OtherId, Reference, RelatedTrial, Sponsor, Trial,
 )
 from ssg.sources import normalize
 
 NCT_ANY_RE = re.compile(r"\bNCT\d{8}\b")
 NCT_ID_LINE_RE = re.compile(r"^NCT ID:\s*(\S*)\s*$")
 _SPACE_RE = re.compile(r"\s+")
+_BLANK_RUN_RE = re.compile(r"\n{3,}")
+_TEXT = itemgetter(1)  # the text of a (line no, text) pair
 # A section header is followed by a one-line description of the section ("blurb").
 _BLURB_RE = re.compile(
     r"^(?:Review|Get|Dive|See|Understand|Learn|Check|Meet|Identify|Explore|Reach|Find|Discover|Additional|"
@@ -66,23 +70,26 @@ class Section:
 
     @property
     def values(self) -> list[str]:
-        return [t for _, t in self.lines if t]
+        return list(filter(None, map(_TEXT, self.lines)))  # the non-blank lines' text
 
     def text(self, paragraph_per_line: bool = False) -> str | None:
         """Markdown source: blank lines kept; with ``paragraph_per_line`` each line is a paragraph."""
         if paragraph_per_line:
             out = "\n\n".join(self.values)
         else:
-            out = "\n".join(t for _, t in self.lines).strip()
-            out = re.sub(r"\n{3,}", "\n\n", out)
+            out = "\n".join(map(_TEXT, self.lines)).strip()
+            out = _BLANK_RUN_RE.sub("\n\n", out)
         return out or None
 
     def raw(self) -> str:
-        return "\n".join(t for _, t in self.lines)
+        return "\n".join(map(_TEXT, self.lines))
 
 
 def lines_of(text: str) -> list[tuple[int, str]]:
-    return [(i, line.strip()) for i, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)]
+    """[(line number, stripped line)] for every line, blanks included."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return list(enumerate(map(str.strip, text.split("\n")), 1))
 
 
 def is_blurb(line: str) -> bool:
@@ -92,28 +99,32 @@ def is_blurb(line: str) -> bool:
 def split_sections(
     lines: list[tuple[int, str]], headers=SECTIONS, *, prefixes: tuple[str, ...] = (), skip_blurb: bool = True
 ) -> tuple[list[tuple[int, str]], dict[str, Section]]:
-    """(lines before the first header, {header: Section}); the first occurrence of a header wins."""
-    head: list[tuple[int, str]] = []
+    """(lines before the first header, {header: Section}); the first occurrence of a header wins.
+
+    A section holds the lines up to the next header, less its blurb (the first line with
+    text, when ``skip_blurb`` and it reads as one). Header lines are found first, so the
+    lines in between are sliced rather than copied one at a time.
+    """
+    # The scan over every line runs in C (compress/map), not as a Python loop.
+    found = list(compress(range(len(lines)), map(headers.__contains__, map(_TEXT, lines))))
+    if prefixes:
+        starting = compress(range(len(lines)), map(methodcaller("startswith", prefixes), map(_TEXT, lines)))
+        found = sorted(set(found).union(starting))
+    starts = [i for i in found if not _masked_roles_value(lines, i, skip_blurb)]
+    if not starts:
+        return list(lines), {}
     sections: dict[str, Section] = {}
-    current: Section | None = None
-    seen_content = False
-    for i, line in enumerate(lines):
-        no, t = line
-        if (t in headers or (prefixes and t.startswith(prefixes))) and not _masked_roles_value(lines, i, skip_blurb):
-            current = Section(t, no)
-            if t not in sections:
-                sections[t] = current
-            seen_content = False
-            continue
-        if current is None:
-            head.append(line)
-            continue
-        if t and not seen_content:
-            seen_content = True
-            if skip_blurb and is_blurb(t):
-                continue
-        current.lines.append(line)
-    return head, sections
+    for k, i in enumerate(starts):
+        no, t = lines[i]
+        if t in sections:
+            continue  # a repeated header: its lines are dropped
+        body = lines[i + 1:starts[k + 1] if k + 1 < len(starts) else len(lines)]
+        if skip_blurb:
+            first = next((j for j, (_, text) in enumerate(body) if text), None)
+            if first is not None and is_blurb(body[first][1]):
+                del body[first]
+        sections[t] = Section(t, no, body)
+    return lines[:starts[0]], sections
 
 
 def _masked_roles_value(lines: list[tuple[int, str]], i: int, skip_blurb: bool) -> bool:
@@ -266,7 +277,7 @@ def sponsors(values: list[str]) -> list[Sponsor]:
 
 def place(line: str) -> dict:
     """'City, State, Country' or 'City, Country' (a state may itself contain commas)."""
-    parts = [p for p in map(str.strip, line.split(",")) if p]
+    parts = list(filter(None, map(str.strip, line.split(","))))
     if not parts:
         return {}
     if len(parts) == 1:
@@ -281,8 +292,12 @@ def _site_status(words: str) -> str | None:
     return s.value if s else None
 
 
-def locations(values: list[str], with_facility: bool = True) -> list[Location]:
-    """Facility line, place line, optional "Site Status X"; ClinConnect gives place lines only."""
+def locations(values: list[str], with_facility: bool = True) -> list[dict]:
+    """Facility line, place line, optional "Site Status X"; ClinConnect gives place lines only.
+
+    Returned as Location fields (dicts), not models: a page lists up to hundreds of sites,
+    and Trial validates them all in one call, cheaper than one Location(...) per site.
+    """
     out: list[dict] = []
     pending: str | None = None
     for line in values:
@@ -301,7 +316,7 @@ def locations(values: list[str], with_facility: bool = True) -> list[Location]:
         pending = None
     if pending is not None:
         out.append({"facility": pending})
-    return [Location(**loc) for loc in out]
+    return out
 
 
 def contacts(values: list[str], facility: str | None = None, facilities: frozenset[str] = frozenset()) -> list[Contact]:
