@@ -25,6 +25,7 @@ ssg invalidates everything.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import time
 from contextlib import contextmanager
@@ -94,18 +95,34 @@ def build_date() -> str | None:
 
 # --- phases --------------------------------------------------------------------------------
 
-def _parse_task(task: tuple[str, str | None]) -> tuple[str, object]:
-    """One record -> ("ok", Trial) or ("error", message); errors as text, so they cross processes.
-    With a cache key, the worker also stores the Trial in the cache (the parent only notes it)."""
+def _parse_task(task: tuple[str, str | None]) -> tuple:
+    """One record -> ("ok", Trial, summary result or None) or ("error", message, None); errors as
+    text, so they cross processes. With a cache key, the worker also stores what it made in the
+    cache (the parent only notes it). With shared["summarise"], it also writes the plain summary
+    of the record on its own, which is the trial's summary whenever no other record shares its
+    NCT ID (nearly always), saving a second pass over every trial."""
     path, key = task
     try:
-        result = "ok", parse_file(path)
+        trial = parse_file(path)
     except ParseError as e:
-        return "error", f"error: {e}"
+        return "error", f"error: {e}", None
     cache = parallel.shared.get("cache")
+    sent = parallel.send(trial)
     if cache is not None and key is not None:
-        cache.store("record", key, result[1])
-    return result
+        if isinstance(sent, bytes):
+            cache.store_pickled("record", key, sent)
+        else:
+            cache.store("record", key, trial)
+    summary = None
+    if parallel.shared.get("summarise"):
+        result = _summary_task(trial)
+        summary = parallel.send(result)
+        if cache is not None and key is not None:
+            if isinstance(summary, bytes):
+                cache.store_pickled("plain", digest("trial", key), summary)
+            else:
+                cache.store("plain", digest("trial", key), result)
+    return "ok", sent, summary
 
 
 def _absolute_paths(folder: Path, files: list[Path]) -> list[str]:
@@ -115,8 +132,11 @@ def _absolute_paths(folder: Path, files: list[Path]) -> list[str]:
 
 
 def load_keyed(trials_dir: Path, report: BuildReport, progress: Progress | None = None, *,
-               jobs: int = 1, cache: BuildCache | None = None) -> list[tuple[str, Trial]]:
-    """(record key, Trial) for every record that parses; a broken one is reported and left out."""
+               jobs: int = 1, cache: BuildCache | None = None,
+               early: dict[str, tuple[str, object]] | None = None) -> list[tuple[str, Trial]]:
+    """(record key, Trial) for every record that parses; a broken one is reported and left out.
+    ``early``: filled with NCT ID -> (record key, plain summary result) for the records parsed
+    now, each summarised on its own (see _parse_task); summarise_all uses them where they apply."""
     files = record_files([trials_dir]) if trials_dir.is_dir() else []
     code = code_version()
     keys: list[str | None] = []
@@ -133,18 +153,26 @@ def load_keyed(trials_dir: Path, report: BuildReport, progress: Progress | None 
         for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
     done = len(files) - len(todo)
-    for i, result in zip(todo, parallel.ordered_map(_parse_task, [(str(files[i]), keys[i]) for i in todo],
-                                                    jobs=jobs, state={"cache": cache})):
-        results[i] = result
+    summarised: dict[int, object] = {}
+    if early is not None and todo:
+        warm_up_plain()  # before the workers fork, so that they share the dictionary
+    tasks = [(str(files[i]), keys[i]) for i in todo]
+    for i, (status, value, summary) in zip(todo, parallel.ordered_map(
+            _parse_task, tasks, jobs=jobs, state={"cache": cache, "summarise": early is not None})):
+        results[i] = result = (status, parallel.receive(value) if status == "ok" else value)
         if cache and keys[i] and result[0] == "ok":
             cache.remember("record", keys[i], result[1])  # stored by the worker
+        if summary is not None:
+            summarised[i] = parallel.receive(summary)
         done += 1
         if progress:
             progress("load", done, len(files))
     out = []
-    for p, k, (status, value) in zip(files, keys, results):
+    for i, (p, k, (status, value)) in enumerate(zip(files, keys, results)):
         if status == "ok":
             out.append((k or digest("record", code, str(p), "uncached", len(out)), value))
+            if i in summarised:
+                early[value.nct_id] = (out[-1][0], summarised[i])
         else:
             report.errors.append(value)
     return out
@@ -206,10 +234,19 @@ def _summary_task(trial: Trial) -> tuple[str, object]:
 def _summary_by_index(i: int) -> tuple[str, object]:
     """Worker: the summary of trials[i], stored in the cache here (keys given) so the parent need not."""
     result = _summary_task(parallel.shared["trials"][i])
+    sent = parallel.send(result)
     cache, keys = parallel.shared.get("cache"), parallel.shared.get("keys")
     if cache is not None and keys:
-        cache.store("plain", keys[parallel.shared["trials"][i].nct_id], result)
-    return result
+        key = keys[parallel.shared["trials"][i].nct_id]
+        if isinstance(sent, bytes):
+            cache.store_pickled("plain", key, sent)
+        else:
+            cache.store("plain", key, result)
+    return sent
+
+
+def _can_summarise() -> bool:
+    return importlib.util.find_spec("ssg.plain") is not None
 
 
 def warm_up_plain() -> None:
@@ -220,16 +257,24 @@ def warm_up_plain() -> None:
 
 
 def summarise_all(trials: list[Trial], report: BuildReport, *, jobs: int = 1, cache: BuildCache | None = None,
-                  keys: dict[str, str] | None = None) -> tuple[list[Trial], dict[str, object]]:
-    """Plain summaries; a trial whose summary cannot be made is reported and left out."""
+                  keys: dict[str, str] | None = None,
+                  early: dict[str, tuple[str, object]] | None = None) -> tuple[list[Trial], dict[str, object]]:
+    """Plain summaries; a trial whose summary cannot be made is reported and left out.
+    ``early``: summaries made while parsing (load_keyed); one is used when its record is the
+    trial's only record (the trial's key is then made of that record's key alone)."""
     try:
         import ssg.plain  # noqa: F401
     except ImportError:
         report.warnings.append("warning: ssg.plain is not available; trial pages have no plain summary")
         return trials, {}
     results: list[tuple[str, object] | None] = [None] * len(trials)
-    if cache and keys:
-        for i, t in enumerate(trials):
+    for i, t in enumerate(trials):
+        made = early.get(t.nct_id) if early and keys else None
+        if made is not None and digest("trial", made[0]) == keys[t.nct_id]:
+            results[i] = made[1]
+            if cache:
+                cache.remember("plain", keys[t.nct_id], made[1])  # stored by the worker
+        elif cache and keys:
             results[i] = cache.get("plain", keys[t.nct_id])
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
@@ -237,7 +282,7 @@ def summarise_all(trials: list[Trial], report: BuildReport, *, jobs: int = 1, ca
     for i, result in zip(todo, parallel.ordered_map(_summary_by_index, todo, jobs=jobs,
                                                     state={"trials": trials, "cache": cache, "keys": keys},
                                                     chunksize=32, chunks_per_worker=max(1, PAGES_PER_WORKER // 32))):
-        results[i] = result
+        results[i] = result = parallel.receive(result)
         if cache and keys:
             cache.remember("plain", keys[trials[i].nct_id], result)  # stored by the worker
     kept, summaries = [], {}
@@ -402,7 +447,7 @@ def _render_item(task: tuple[Item, str]) -> tuple[str, object]:
 
 
 # A render worker is replaced by a fresh fork after about this many pages (see ordered_map).
-PAGES_PER_WORKER = 1500
+PAGES_PER_WORKER = 4000
 
 
 def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, report: BuildReport, *,
@@ -607,7 +652,8 @@ def build_site(
 
     timed = report.timed
     with timed("load"):
-        keyed = load_keyed(content / "trials", report, progress, jobs=jobs, cache=cache)
+        early: dict[str, tuple[str, object]] | None = {} if _can_summarise() else None
+        keyed = load_keyed(content / "trials", report, progress, jobs=jobs, cache=cache, early=early)
         pages = load_pages(content / "pages", report)
         parallel.freeze_long_lived()  # the parsed trials live to the end of the build
     if strict and report.errors:
@@ -619,7 +665,8 @@ def build_site(
             keys = trial_keys(keyed)
             trials = merge([t for _, t in keyed])
         with timed("plain summaries"):
-            trials, summaries = summarise_all(trials, report, jobs=jobs, cache=cache, keys=keys)
+            trials, summaries = summarise_all(trials, report, jobs=jobs, cache=cache, keys=keys, early=early)
+            early = None
             parallel.freeze_long_lived()
         with timed("assemble"):
             site: Site = assemble(config, trials, summaries, pages)

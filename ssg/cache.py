@@ -93,11 +93,16 @@ def _load_pickle(path: Path | str, default):
 
 
 def _save_pickle(path: Path | str, value) -> None:
+    _save_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _save_bytes(path: Path | str, data: bytes) -> None:
+    """Write, then rename into place: a reader never sees half a file."""
     parent = os.path.dirname(path)
     os.makedirs(parent, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=parent)
     with os.fdopen(fd, "wb") as f:
-        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        f.write(data)
     os.replace(tmp, path)
 
 
@@ -254,6 +259,11 @@ class BuildCache:
         """The file half of put: safe in a forked worker; the parent then calls remember()."""
         if self.folder is not None:
             _save_pickle(self._object_path(ns, key), value)
+
+    def store_pickled(self, ns: str, key: str, data: bytes) -> None:
+        """store() for a value already pickled (a worker pickles once, for the cache and the pipe)."""
+        if self.folder is not None:
+            _save_bytes(self._object_path(ns, key), data)
 
     def remember(self, ns: str, key: str, value) -> None:
         """The memory half of put: this build uses the entry (stored by a worker, or to be)."""

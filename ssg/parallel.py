@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -42,6 +43,21 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def in_worker() -> bool:
+    """True in a worker process that ordered_map forked."""
+    return shared.get("_parent_pid", os.getpid()) != os.getpid()
+
+
+def send(value: Any) -> Any:
+    """What a task returns for ``value``: in a worker, pickled here once (the caller may store the
+    same bytes), so the pipe carries bytes; in-process, the value itself. See receive()."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) if in_worker() else value
+
+
+def receive(result: Any) -> Any:
+    return pickle.loads(result) if isinstance(result, bytes) else result
+
+
 def ordered_map(fn: Callable[[Any], Any], items: Iterable, *, jobs: int, state: dict | None = None,
                 chunksize: int | None = None, chunks_per_worker: int | None = None) -> Iterator:
     """fn(item) for each item, in order; over ``jobs`` forked processes when that pays.
@@ -53,6 +69,7 @@ def ordered_map(fn: Callable[[Any], Any], items: Iterable, *, jobs: int, state: 
     items = list(items)
     shared.clear()
     shared.update(state or {})
+    shared["_parent_pid"] = os.getpid()
     if jobs <= 1 or len(items) < MIN_TASKS or not can_fork():
         try:
             yield from map(fn, items)
@@ -64,11 +81,18 @@ def ordered_map(fn: Callable[[Any], Any], items: Iterable, *, jobs: int, state: 
     # collections do not write to (and so copy) every page of memory it shares with the parent.
     # They stay frozen afterwards too (see freeze_long_lived).
     freeze_long_lived()
-    pool = multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=chunks_per_worker)
+    pool = multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=chunks_per_worker, initializer=gc.enable)
+    # While results arrive, this process only unpickles them: the collector would walk the
+    # growing heap again and again (unpickling a Trial took 2.7x as long with it on).
+    # Workers turn it back on for themselves (initializer), including ones forked later.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         yield from pool.imap(fn, items, chunk)
         pool.close()
     finally:
+        if collecting:
+            gc.enable()
         pool.terminate()
         pool.join()
         shared.clear()
