@@ -472,6 +472,19 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
             report.pages += 1
         else:
             todo.append(item)
+    # Trial pages and handouts each read one trial, so workers share them out. A condition or
+    # sponsor page reads many trials, and a worker copies every page of memory it reads, so
+    # those are rendered here once the workers have gone (about a tenth of the work).
+    per_trial = [item for item in todo if item.kind in ("trial", "handout")]
+    per_term = [item for item in todo if item.kind not in ("trial", "handout")]
+    state = {"site": site, "renderer": renderer, "cache": cache}
+    _render_all(writer, per_trial, state, report, jobs=jobs, progress=progress)
+    _render_all(writer, per_term, state, report, jobs=1, progress=progress)
+
+
+def _render_all(writer: SiteWriter, todo: list[Item], state: dict, report: BuildReport, *, jobs: int,
+                progress: Progress | None) -> None:
+    cache, renderer = state["cache"], state["renderer"]
     tasks = [(item, writer.claim(item.path)) for item in todo]
     chunk = max(1, min(32, len(todo) // (jobs * 8) or 1))
     if jobs > 1 and len(todo) >= parallel.MIN_TASKS:
@@ -483,8 +496,7 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
             except jinja2.TemplateError:
                 pass  # reported, with its place, when a page uses it
     results = parallel.ordered_map(_render_item, tasks, jobs=jobs, chunksize=chunk,
-                                   chunks_per_worker=max(1, PAGES_PER_WORKER // chunk),
-                                   state={"site": site, "renderer": renderer, "cache": cache})
+                                   chunks_per_worker=max(1, PAGES_PER_WORKER // chunk), state=state)
     for item, (status, value) in zip(todo, results):
         if status != "ok":
             raise BuildError("render", value[0], value[1])

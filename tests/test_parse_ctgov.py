@@ -7,6 +7,7 @@ compared with the parsed Trial. Unit tests on tests/data/ctgov run without ../sh
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -244,7 +245,7 @@ def test_v2_sport_trial_every_part():
         ("National Institute of Arthritis and Musculoskeletal and Skin Diseases (NIAMS)", "NIH", "collaborator"),
     ]
     assert len(t.sponsors) == 4
-    assert t.locations[0].model_dump() == {"facility": "Kaiser Permanente Spine Care Program", "city": "Oakland",
+    assert dataclasses.asdict(t.locations[0]) == {"facility": "Kaiser Permanente Spine Care Program", "city": "Oakland",
                                            "state": "California", "country": "United States", "status": None}
     assert len(t.locations) == 13
     assert [(o.name, o.role) for o in t.officials] == [("James N. Weinstein, DO, MS", "PRINCIPAL_INVESTIGATOR")]
