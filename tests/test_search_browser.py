@@ -137,6 +137,18 @@ def test_filters_alone_list_every_matching_trial(watched, search_url):
     assert page.errors == []
 
 
+def test_a_hand_typed_link_may_spell_filter_values_in_any_case(watched, search_url):
+    from test_search_node import seed_entries
+
+    page = watched
+    want = {e.trial.nct_id for e in seed_entries()
+            if e.trial.status.value == "RECRUITING" and e.trial.eligibility.sex in ("ALL", "FEMALE", None)}
+    page.goto(search_url + "?status=recruiting&sex=female")
+    wait_for_results(page, want)
+    assert (page.input_value("#search-status"), page.input_value("#search-sex")) == ("RECRUITING", "FEMALE")
+    assert page.errors == []
+
+
 def test_keyboard_only(watched, search_url):
     page = watched
     page.goto(search_url)

@@ -499,8 +499,18 @@
 
   function stateFromURL() {
     var params = new URLSearchParams(window.location.search), state = {};
-    FIELDS.forEach(function (name) { var v = params.get(name); if (v) { state[name] = v; } });
+    FIELDS.forEach(function (name) { var v = params.get(name); if (v) { state[name] = optionValue(name, v); } });
     return state;
+  }
+
+  /* A hand-typed link may say "status=recruiting": take the list's own spelling of the value. */
+  function optionValue(name, v) {
+    var el = control(name);
+    if (!el || !el.options) { return v; }
+    for (var i = 0; i < el.options.length; i++) {
+      if (el.options[i].value.toLowerCase() === v.toLowerCase()) { return el.options[i].value; }
+    }
+    return v;
   }
 
   function urlFor(state) {
