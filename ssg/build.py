@@ -3,9 +3,14 @@
 Everything before the write phase is a pure function of its input; pages stream from the producers
 straight to disk through SiteWriter, so memory stays bounded by the pages in flight.
 
-Parallel: parsing, plain summaries and the per-item pages (trials, handouts, condition and sponsor
-pages) are mapped over forked worker processes (ssg.parallel) in input order; jobs=1 does it all
-in this process. The output is the same bytes whatever the job count.
+Parallel: parsing (each record summarised in plain language by the same worker) and the trial
+pages and handouts are mapped over forked worker processes (ssg.parallel) in input order; jobs=1
+does it all in this process. The output is the same bytes whatever the job count. Workers write
+what they make (pages, cache entries) themselves; only small results cross the pipes.
+Memory: a forked worker copies every page of memory it reads (reference counts are written even
+on reads), so work that reads the whole site (the search index, condition and sponsor pages, the
+site-wide pages) runs in this process while no worker is alive, and workers are replaced after
+PAGES_PER_WORKER pages.
 
 Incremental (ssg.cache): each piece of work is looked up by a key that hashes everything it is
 made from, so a rebuild redoes only the pieces whose inputs changed. Keys:
@@ -18,7 +23,8 @@ made from, so a rebuild redoes only the pieces whose inputs changed. Keys:
            Term (name, slug, members in order), its members' trial keys
   search   CODE, every entry's trial key and Terms                -> the search index files
 Site-wide pages (home, A-Z indexes, search page, glossary, 404, sitemap) are always rendered;
-static files are always copied. CODE hashes ssg's own files and library versions, so changing
+static files are always copied. With a cache folder, the build starts from the site the previous
+build replaced (ssg.write.Spare), so a page already in place is kept rather than linked again. CODE hashes ssg's own files and library versions, so changing
 ssg invalidates everything.
 """
 
@@ -44,7 +50,7 @@ from ssg.site.assemble import assemble, check_output_paths, extra_page
 from ssg.site.model import ExtraPage, OutputFile, Site
 from ssg.site.urls import slugify
 from ssg.sources import parse_file, record_files
-from ssg.site.model import Term, TrialEntry
+from ssg.site.model import Term
 from ssg.write import SiteWriter
 
 PROJECT_ROOT = Path(ssg.__file__).resolve().parent.parent
