@@ -315,12 +315,12 @@ def _glossary() -> tuple:
 
 @lru_cache(maxsize=1)
 def _glossary_index():
-    """(pattern, lookup) of ssg.plain.glossary, or None without the plain-language package."""
+    """(matches, lookup) of ssg.plain.glossary, or None without the plain-language package."""
     try:
-        from ssg.plain.glossary import _index, lookup
+        from ssg.plain.glossary import lookup, matches
     except ImportError:
         return None
-    return _index()[0], lookup
+    return matches, lookup
 
 
 def _match_strings(term) -> tuple[str, ...]:
@@ -346,12 +346,12 @@ def _word(term) -> Word:
 def _site_words_in(text: str) -> tuple[Word, ...]:
     """Site-glossary words in one piece of text, in order of first use. Cached: most handout
     sentences come from the plain-language templates and recur in trial after trial.
-    The glossary's own precompiled pattern gives the same matches as the generic path of
-    find_words (same case rules, longest first, first term wins) without building a pattern."""
-    pattern, lookup = _glossary_index()
+    The glossary's own matcher gives the same matches as the generic path of find_words
+    (same case rules, longest first, first term wins) without building a pattern."""
+    matches, lookup = _glossary_index()
     found: dict[str, Word] = {}
-    for m in pattern.finditer(text):
-        term = lookup(m.group())
+    for _start, _end, spelled, _term_id in matches(text):
+        term = lookup(spelled)
         if term is not None and term.id not in found:
             found[term.id] = _word(term)
     return tuple(found.values())
