@@ -24,8 +24,8 @@ made from, so a rebuild redoes only the pieces whose inputs changed. Keys:
   search   CODE, every entry's trial key and Terms                -> the search index files
 Site-wide pages (home, A-Z indexes, search page, glossary, 404, sitemap) are always rendered;
 static files are always copied. With a cache folder, the build starts from the site the previous
-build replaced (ssg.write.Spare), so a page already in place is kept rather than linked again. CODE hashes ssg's own files and library versions, so changing
-ssg invalidates everything.
+build replaced (ssg.write.Spare), so a page already in place is kept rather than linked again.
+CODE hashes ssg's own files and library versions, so changing ssg invalidates everything.
 """
 
 from __future__ import annotations
@@ -112,23 +112,22 @@ def _parse_task(task: tuple[str, str | None]) -> tuple:
         trial = parse_file(path)
     except ParseError as e:
         return "error", f"error: {e}", None
-    cache = parallel.shared.get("cache")
     sent = parallel.send(trial)
-    if cache is not None and key is not None:
-        if isinstance(sent, bytes):
-            cache.store_pickled("record", key, sent)
-        else:
-            cache.store("record", key, trial)
+    _store_made("record", key, trial, sent)
     summary = None
     if parallel.shared.get("summarise"):
         result = _summary_task(trial)
         summary = parallel.send(result)
-        if cache is not None and key is not None:
-            if isinstance(summary, bytes):
-                cache.store_pickled("plain", digest("trial", key), summary)
-            else:
-                cache.store("plain", digest("trial", key), result)
+        _store_made("plain", key and digest("trial", key), result, summary)
     return "ok", sent, summary
+
+
+def _store_made(ns: str, key: str | None, value: object, sent: object) -> None:
+    """Keep what a task made in the build cache (shared["cache"]), reusing the pickle that
+    parallel.send made of it in a worker."""
+    cache = parallel.shared.get("cache")
+    if cache is not None and key is not None:
+        cache.store(ns, key, value, pickled=sent if isinstance(sent, bytes) else None)
 
 
 def _absolute_paths(folder: Path, files: list[Path]) -> list[str]:
@@ -239,15 +238,11 @@ def _summary_task(trial: Trial) -> tuple[str, object]:
 
 def _summary_by_index(i: int) -> tuple[str, object]:
     """Worker: the summary of trials[i], stored in the cache here (keys given) so the parent need not."""
-    result = _summary_task(parallel.shared["trials"][i])
+    trial = parallel.shared["trials"][i]
+    result = _summary_task(trial)
     sent = parallel.send(result)
-    cache, keys = parallel.shared.get("cache"), parallel.shared.get("keys")
-    if cache is not None and keys:
-        key = keys[parallel.shared["trials"][i].nct_id]
-        if isinstance(sent, bytes):
-            cache.store_pickled("plain", key, sent)
-        else:
-            cache.store("plain", key, result)
+    keys = parallel.shared.get("keys")
+    _store_made("plain", keys[trial.nct_id] if keys else None, result, sent)
     return sent
 
 
@@ -426,7 +421,7 @@ def plan_items(site: Site, modules: dict[str, object], env: dict[str, str], keys
 
 def _render_item(task: tuple[Item, str]) -> tuple[str, object]:
     """Worker: render one page and write it to ``dest`` (a path the parent claimed in the new
-    site), linking it into the cache; -> ("ok", (size, mtime) or None) or ("error", (message, place)).
+    site), linking it into the cache; -> ("ok", (size, mtime, inode) or None) or ("error", (message, place)).
     Pages go straight to disk from the worker, so only a few bytes cross the pipe per page."""
     import jinja2
 
@@ -466,10 +461,10 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
             report.reused += 1  # already in place: the site this build started from has it
             report.pages += 1
             continue
-        found = cache.page_stat(item.key) if cache else None
-        if found is not None:
+        blob = cache.page(item.key) if cache else None
+        if blob is not None:
             try:
-                writer.reuse(item.path, *found)
+                writer.reuse(item.path, blob)
             except OSError:  # the blob went away (another build pruned it): render the page
                 writer.written.discard(item.path)
                 todo.append(item)
@@ -717,8 +712,8 @@ def build_site(
                     writer.write_all(_counted(run_producer(name, module.pages, site, renderer, **options),
                                               progress, report))
                 report.assets = writer.copy_tree(static, "assets")
-            report.timings["swap"] = -time.perf_counter()
-        report.timings["swap"] += time.perf_counter()
+            swap_started = time.perf_counter()  # leaving the block swaps the new site in
+        report.timings["swap"] = time.perf_counter() - swap_started
         report.written = True
         if cache is not None:
             with timed("save cache"):

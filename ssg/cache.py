@@ -255,15 +255,15 @@ class BuildCache:
         self.remember(ns, key, value)
         self.store(ns, key, value)
 
-    def store(self, ns: str, key: str, value) -> None:
-        """The file half of put: safe in a forked worker; the parent then calls remember()."""
-        if self.folder is not None:
+    def store(self, ns: str, key: str, value, pickled: bytes | None = None) -> None:
+        """The file half of put: safe in a forked worker; the parent then calls remember().
+        ``pickled``: the value's pickle when the caller has made it already."""
+        if self.folder is None:
+            return
+        if pickled is None:
             _save_pickle(self._object_path(ns, key), value)
-
-    def store_pickled(self, ns: str, key: str, data: bytes) -> None:
-        """store() for a value already pickled (a worker pickles once, for the cache and the pipe)."""
-        if self.folder is not None:
-            _save_bytes(self._object_path(ns, key), data)
+        else:
+            _save_bytes(self._object_path(ns, key), pickled)
 
     def remember(self, ns: str, key: str, value) -> None:
         """The memory half of put: this build uses the entry (stored by a worker, or to be)."""
@@ -275,12 +275,7 @@ class BuildCache:
         return os.path.join(self.folder_str, "pages", key[:2], key)
 
     def page(self, key: str) -> str | None:
-        """The stored bytes of a page rendered from the inputs ``key`` covers, if still intact."""
-        found = self.page_stat(key)
-        return found[0] if found else None
-
-    def page_stat(self, key: str) -> tuple[str, int] | None:
-        """(path, inode) of the stored page for ``key``, if still intact."""
+        """The stored page rendered from the inputs ``key`` covers, if still intact."""
         if self.folder is None:
             return None
         self.used.setdefault("pages", set()).add(key)
@@ -292,7 +287,7 @@ class BuildCache:
             st = os.stat(path)
         except OSError:
             return None
-        return (path, st.st_ino) if (st.st_size, st.st_mtime_ns, st.st_ino) == known else None
+        return path if (st.st_size, st.st_mtime_ns, st.st_ino) == known else None
 
     def page_signature(self, key: str) -> tuple[int, int, int] | None:
         """(size, mtime, inode) the stored page for ``key`` had when it was stored, without
@@ -302,15 +297,10 @@ class BuildCache:
         self.used.setdefault("pages", set()).add(key)
         return self.page_index.get(key)
 
-    def store_page(self, key: str, written: Path | str) -> None:
-        """Keep a page just written to the new site (a hard link, so no second copy on disk)."""
-        if self.folder is None:
-            return
-        self.record_page(key, self.link_page(key, written))
-
     def link_page(self, key: str, written: Path | str) -> tuple[int, int, int]:
-        """The file half of store_page: link the page into the cache, return its (size, mtime, inode).
-        Safe in a forked worker; the parent then calls record_page with the result."""
+        """Keep a page just written to the new site: a hard link into the cache (no second copy
+        on disk); returns its (size, mtime, inode). Safe in a forked worker; the parent then
+        calls record_page with the result."""
         dest = self._page_path(key)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         tmp = os.path.join(os.path.dirname(dest), f".tmp-{os.getpid()}-{key}")

@@ -88,6 +88,17 @@ def tree_id(folder: Path) -> tuple[int, int, int] | None:
     return st.st_dev, st.st_ino, st.st_mtime_ns
 
 
+def _folders(paths) -> set[str]:
+    """Every folder that holds one of the relative ``paths``, however deep."""
+    out: set[str] = set()
+    for rel in paths:
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in out:
+            out.add(parent)
+            parent = parent.rpartition("/")[0]
+    return out
+
+
 class Spare:
     """Where the previous site is kept for reuse (a folder in the build cache), and the file list
     of each site tree ssg made, by tree_id, so stale files are found without walking the tree."""
@@ -140,7 +151,7 @@ class SiteWriter:
                 tmp.rmdir()
             else:
                 self.old_files = files
-                self.old_dirs = {rel[:i] for rel in files for i, c in enumerate(rel) if c == "/"}
+                self.old_dirs = _folders(files)
                 # Its folders exist already: no need to ask the file system for each again.
                 self.made = {str(tmp), *(os.path.join(str(tmp), d) for d in self.old_dirs)}
                 return tmp
@@ -286,18 +297,12 @@ class SiteWriter:
             f.write(file.data)
         return dest
 
-    def reuse(self, path: str, src: str | Path, src_inode: int | None = None) -> str:
+    def reuse(self, path: str, src: str | Path) -> str:
         """Put an unchanged file from the build cache at ``path``: a hard link (the bytes are not
-        read or copied), or a copy when the cache is on another device. A recycled file that is
-        already that link (same inode as ``src``) is left as it is."""
+        read or copied), or a copy when the cache is on another device. (A recycled file that is
+        that link already is kept by keep_recycled.)"""
         dest = self._dest(path)
-        if path in self.old_files:
-            try:
-                if src_inode is not None and os.lstat(dest).st_ino == src_inode:
-                    return dest
-            except FileNotFoundError:
-                pass
-            self._clear(path, dest)
+        self._clear(path, dest)
         try:
             os.link(src, dest)
         except OSError:

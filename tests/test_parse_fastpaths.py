@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ssg.sources import clinconnect, compact, ctgov_xml, labelled, parse_text
+from ssg.sources import clinconnect, compact, labelled, parse_text
 from ssg.sources import textpage as tp
 from ssg.sources.criteria import _clean, split_criteria
 from ssg.sources.ctgov_xml import _find, _findall, _Xml, reflow

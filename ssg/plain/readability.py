@@ -96,8 +96,3 @@ def fk_grade(sentences: Iterable[str]) -> float:
 def sentence_counts(sentence: str) -> tuple[int, int]:
     """(words, syllables) of one sentence: one cache lookup per sentence for the grade."""
     return word_count(sentence), syllable_count(sentence)
-
-
-def text_grade(text: str) -> float:
-    """Flesch-Kincaid grade of free prose (sentences found by split_sentences)."""
-    return fk_grade(split_sentences(text))

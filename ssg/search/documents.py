@@ -50,15 +50,11 @@ def _uniq(values) -> list[str]:
 
 @lru_cache(maxsize=100_000)
 def _place_name(city: str | None, state: str | None) -> str:
+    """"City, State" (the country is its own table); empty when the record gives no city."""
     city, state = clean(city), clean(state)
     if not city:
         return ""
     return f"{city}, {state}" if state and state != city else city
-
-
-def place_name(loc) -> str:
-    """"City, State" (the country is its own table); empty when the record gives no city."""
-    return _place_name(loc.city, loc.state)
 
 
 def names_of(entry) -> dict[str, list[str]]:
