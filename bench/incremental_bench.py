@@ -73,7 +73,7 @@ def main() -> int:
     touch_one(content, 1)
     print(f"rebuild after one record changed (new process): {cli_build(content, out, cache, args.jobs, True):.2f} s")
 
-    mem = BuildCache(cache)  # one process, many builds: the cache stays in memory too
+    mem = BuildCache(cache, session=True)  # one process, many builds, as ssg serve: the cache stays in memory too
     build_site(content, out, cache=mem, jobs=args.jobs)
     for i in (2, 3):
         touch_one(content, i)

@@ -6,6 +6,11 @@ over all of them, several times, in this one process. Reports the median rate pe
 and the same for the real ClinicalTrials.gov records in ../shared/data/ctgov when present.
 
     .venv/bin/python -m bench.parse_bench [--n 1000] [--runs 3]
+    .venv/bin/python -m bench.parse_bench --corpus /dev/shm/c10k/trials
+
+With ``--corpus DIR`` it instead measures what a build's parse worker does with each record of
+DIR once, in this fresh process: parse_file's parse_text, then ssg.plain.summarise, CPU ms per
+record for each (cold caches, as in a build; inputs read and frozen out of the collector first).
 
 Targets (issue 2): >= 1,000 text records/s and >= 2,000 JSON records/s on one core.
 """
@@ -71,14 +76,48 @@ def read_texts(paths: list[Path]) -> list[tuple[str, str]]:
     return [(str(p), decode(p.read_bytes(), str(p))) for p in paths]
 
 
+def corpus_worker(folder: Path) -> int:
+    """CPU ms per record to parse and summarise every record of ``folder`` once, as a build worker does."""
+    from ssg.build import warm_up_plain
+    from ssg.plain import summarise
+    from ssg.sources import record_files
+
+    texts = read_texts(record_files([folder]))
+    warm_up_plain()  # as the build does before forking its workers
+    gc.collect()
+    gc.freeze()  # the build freezes what exists before the fork (ssg.parallel)
+    clock = time.process_time
+    parse_cpu = summary_cpu = 0.0
+    failed = 0
+    for path, text in texts:
+        c0 = clock()
+        try:
+            trial = parse_text(text, path)
+        except Exception:
+            failed += 1
+            continue
+        c1 = clock()
+        summarise(trial)
+        parse_cpu += c1 - c0
+        summary_cpu += clock() - c1
+    n = len(texts) - failed
+    print(f"{folder}: {n} records ({failed} failed), load {_load()}; CPU ms per record, each record once:")
+    print(f"parse {parse_cpu / n * 1000:.3f} + summary {summary_cpu / n * 1000:.3f} "
+          f"= {(parse_cpu + summary_cpu) / n * 1000:.3f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.parse_bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=1000, help="synthetic records per layout (default 1000)")
     ap.add_argument("--runs", type=int, default=3, help="timed passes; the median is reported (default 3)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-real", action="store_true", help="skip the real records in ../shared/data/ctgov")
+    ap.add_argument("--corpus", type=Path, help="time parse + plain summary of every record in this folder, once")
     args = ap.parse_args(argv)
     pin_to_one_core()
+    if args.corpus:
+        return corpus_worker(args.corpus)
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="ssg-parse-bench-") as tmp:

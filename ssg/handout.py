@@ -125,21 +125,25 @@ def build_handout(entry: TrialEntry, base_url: str) -> Handout:
     places = _places(trial.locations)
     contacts, all_contacts = _contacts(trial.contacts)
     lead = trial.lead_sponsor
+    title = plain_title(trial.title)
+    can_join = tuple([shorten(p, MAX_POINT_CHARS) for p in can[:MAX_JOIN_POINTS]])
+    cannot_join = tuple([shorten(p, MAX_POINT_CHARS) for p in cannot[:MAX_JOIN_POINTS]])
+    where_intro = where_said or _where_intro(trial.locations)
     handout = Handout(
         nct_id=trial.nct_id,
-        title=plain_title(trial.title),
+        title=title,
         status=STATUS_WORDS.get(trial.status, STATUS_WORDS[Status.UNKNOWN]),
         recruiting=trial.is_recruiting,
         summary=summary,
         can_join_lead=getattr(plain, "can_join_lead", "You may be able to join if"),
-        can_join=tuple(shorten(p, MAX_POINT_CHARS) for p in can[:MAX_JOIN_POINTS]),
+        can_join=can_join,
         cannot_join_lead=getattr(plain, "cannot_join_lead", "You cannot join if"),
-        cannot_join=tuple(shorten(p, MAX_POINT_CHARS) for p in cannot[:MAX_JOIN_POINTS]),
+        cannot_join=cannot_join,
         # the record's full criteria never fit on paper; the web page has them
         criteria_online=len(can) > MAX_JOIN_POINTS or len(cannot) > MAX_JOIN_POINTS
         or bool(trial.eligibility.inclusion or trial.eligibility.exclusion),
         happens=happens,
-        where_intro=where_said or _where_intro(trial.locations),
+        where_intro=where_intro,
         places=tuple(places[:MAX_PLACES]),
         more_places=max(0, len(places) - MAX_PLACES),
         contacts=tuple(contacts),
@@ -147,7 +151,8 @@ def build_handout(entry: TrialEntry, base_url: str) -> Handout:
         sponsor=shorten(lead.name, 120) if lead else None,
         url=url,
         qr_svg=qr_svg(url),
-        words=(),
+        # made here rather than added by fit_to_two_sheets: a Handout is costly to copy
+        words=_words_in((title, *summary, *can_join, *cannot_join, *happens, where_intro), MAX_WORDS),
         last_updated=human_date(trial.last_updated),
     )
     return fit_to_two_sheets(handout)
@@ -194,9 +199,10 @@ def _plain_parts(plain) -> tuple[tuple[str, ...], tuple[str, ...], str]:
 
 # --- places and contacts ------------------------------------------------------------------
 
-def _place_text(loc: Location) -> str:
+@lru_cache(maxsize=1 << 14)  # the same sites run trial after trial
+def _place_text(facility: str | None, city: str | None, state: str | None, country: str | None) -> str:
     # distinct parts, in order: records often repeat the city in the facility's state field
-    parts = dict.fromkeys(p for p in (loc.facility, loc.city, loc.state, loc.country) if p)
+    parts = dict.fromkeys(p for p in (facility, city, state, country) if p)
     return shorten(", ".join(parts), 120)
 
 
@@ -205,8 +211,10 @@ _OPEN_SITE = {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION"}
 
 def _places(locations: list[Location]) -> list[str]:
     """Distinct places, those still taking people first (record order otherwise)."""
-    ordered = sorted(locations, key=lambda loc: 0 if (loc.status or "").upper() in _OPEN_SITE else 1)
-    out = dict.fromkeys(_place_text(loc) for loc in ordered)  # distinct, in order
+    texts = [_place_text(loc.facility, loc.city, loc.state, loc.country) for loc in locations]
+    is_open = [(loc.status or "").upper() in _OPEN_SITE for loc in locations]
+    ordered = [t for t, o in zip(texts, is_open) if o] + [t for t, o in zip(texts, is_open) if not o]
+    out = dict.fromkeys(ordered)  # distinct, in order
     out.pop("", None)
     return list(out)
 
@@ -233,7 +241,7 @@ def tel_href(phone: str) -> str | None:
     main = _EXTENSION_RE.split(phone.strip())[0]
     digits = _NOT_DIAL_RE.sub("", main)
     digits = digits[0] + digits[1:].replace("+", "") if digits else digits
-    return f"tel:{digits}" if sum(c.isdigit() for c in digits) >= 5 else None
+    return f"tel:{digits}" if len(digits) - digits.count("+") >= 5 else None  # only digits and "+" left
 
 
 _EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
@@ -271,7 +279,34 @@ def _contacts(contacts: list[Contact], limit: int = MAX_CONTACTS) -> tuple[list[
 
 # --- QR code -------------------------------------------------------------------------------
 
-_DARK_RUN = re.compile(rb"\x00+")  # in zxingcpp's bitmap a dark module is 0, a light one 255
+# A row's dark runs as path commands. zxingcpp's bitmap has a dark module as 0 and a light one as
+# 255; we put a row mark (byte y + 1, never 0 or 255) before each row, so that the regex below
+# cuts the bitmap into chunks "[mark] light* dark*" in one pass in C: a chunk with a mark starts
+# its row's path ("M x y.5h n", x = its light modules), one without continues the row
+# ("m gap 0h n"), one without dark modules draws nothing. The same few thousand chunks recur in
+# every code, so each is turned into text once (_RunText) and then only looked up.
+# Possessive quantifiers: no backtracking over the long light runs of the quiet zone.
+_CHUNK = re.compile(rb"[\x01-\xfe]?+\xff*+\x00*+")
+_ROW_MARKS = tuple(bytes([y + 1]) for y in range(254))  # a QR code is at most 177 + 8 modules
+
+
+class _RunText(dict):
+    """chunk -> its path commands, made on first use."""
+
+    def __missing__(self, chunk: bytes) -> str:
+        light = chunk.count(255)
+        dark = chunk.count(0)
+        if not dark:
+            text = ""
+        elif chunk[0] not in (0, 255):  # starts with a row mark
+            text = f"M{light} {chunk[0] - 1}.5h{dark}"
+        else:
+            text = f"m{light} 0h{dark}"
+        self[chunk] = text
+        return text
+
+
+_RUN_TEXT = _RunText()
 
 
 def qr_svg(url: str) -> Markup:
@@ -284,22 +319,14 @@ def qr_svg(url: str) -> Markup:
     """
     image = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image()
     size = image.shape[1]
-    runs: list[str] = []
-    row, end = -1, 0
+    bitmap = bytes(image)
     # the quiet zone is light on both sides of every row, so no run crosses a row's end
-    for m in _DARK_RUN.finditer(bytes(image)):
-        start, stop = m.span()
-        y, x = divmod(start, size)
-        if y != row:
-            runs.append(f"M{x} {y}.5h{stop - start}")
-            row = y
-        else:
-            runs.append(f"m{x - end} 0h{stop - start}")
-        end = x + stop - start
+    marked = b"".join([_ROW_MARKS[y] + bitmap[y * size:(y + 1) * size] for y in range(size)])
+    path = "".join(map(_RUN_TEXT.__getitem__, _CHUNK.findall(marked)))
     return Markup(
         f'<svg role="img" aria-label="QR code: {escape(url)}" xmlns="http://www.w3.org/2000/svg"'
         f' viewBox="0 0 {size} {size}" class="handout-qr__code">'
-        f'<path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/><path stroke="#000" d="{"".join(runs)}"/></svg>'
+        f'<path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/><path stroke="#000" d="{path}"/></svg>'
     )
 
 
@@ -405,10 +432,14 @@ def _texts_of(h: Handout) -> tuple[str, ...]:
     return (h.title, *h.summary, *h.can_join, *h.cannot_join, *h.happens, h.where_intro)
 
 
-def _words_for(h: Handout, limit: int) -> tuple[Word, ...]:
+def _words_in(texts: tuple[str, ...], limit: int) -> tuple[Word, ...]:
     if _glossary_index() is not None:
-        return _site_words(_texts_of(h), limit)
-    return find_words("\n".join(_texts_of(h)), limit=limit)
+        return _site_words(texts, limit)
+    return find_words("\n".join(texts), limit=limit)
+
+
+def _words_for(h: Handout, limit: int) -> tuple[Word, ...]:
+    return _words_in(_texts_of(h), limit)
 
 
 # --- fitting on two sheets -------------------------------------------------------------------
@@ -520,9 +551,9 @@ def _cut(h: Handout, part: str, n: int) -> Handout:
 
 
 def fit_to_two_sheets(h: Handout) -> Handout:
-    """Add the words to know, then cut parts (CUTS order) until the page model fits MAX_SHEETS."""
+    """Cut parts (CUTS order) until the page model fits MAX_SHEETS; ``h`` comes with its words
+    to know (at most MAX_WORDS), and each cut keeps only the words still used."""
     words_cap = MAX_WORDS
-    h = replace(h, words=_words_for(h, words_cap))
     for part, n in CUTS:
         if pages_needed(h) <= MAX_SHEETS:
             break
@@ -549,8 +580,8 @@ def shorten(text: str, limit: int) -> str:
 def plain_title(title: str) -> str:
     """The brief title, de-shouted when the record writes it in capitals."""
     title = shorten(title, MAX_TITLE)
-    letters = [c for c in title if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) > 12:
+    letters = "".join(filter(str.isalpha, title))
+    if letters and sum(map(str.isupper, letters)) / len(letters) > 0.8 and len(letters) > 12:
         title = title[0].upper() + title[1:].lower()
     return title
 

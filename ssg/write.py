@@ -134,6 +134,7 @@ class SiteWriter:
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
             (self.tmp / MARKER).write_bytes(MARKER_TEXT)
         self.tmp_str = str(self.tmp)
+        self.tmp_prefix = self.tmp_str + os.sep  # + a relative path (posix: "/" inside it too)
         return self
 
     def _recycle_spare(self) -> Path | None:
@@ -153,7 +154,8 @@ class SiteWriter:
                 self.old_files = files
                 self.old_dirs = _folders(files)
                 # Its folders exist already: no need to ask the file system for each again.
-                self.made = {str(tmp), *(os.path.join(str(tmp), d) for d in self.old_dirs)}
+                prefix = str(tmp) + os.sep
+                self.made = {str(tmp), *(prefix + d for d in self.old_dirs)}
                 return tmp
         shutil.rmtree(spare.folder)
         return None
@@ -264,8 +266,8 @@ class SiteWriter:
         if rel in self.written:
             raise BuildError("write", f"two producers wrote {rel}")
         self.written.add(rel)
-        parent, _, name = rel.rpartition("/")
-        folder = os.path.join(self.tmp_str, parent) if parent else self.tmp_str
+        parent = rel.rpartition("/")[0]
+        folder = self.tmp_prefix + parent if parent else self.tmp_str
         if folder not in self.made:
             try:
                 os.makedirs(folder, exist_ok=True)
@@ -273,7 +275,7 @@ class SiteWriter:
                 self._clear_way(parent)  # a recycled file stands where this folder goes
                 os.makedirs(folder, exist_ok=True)
             self.made.add(folder)
-        dest = os.path.join(folder, name)
+        dest = self.tmp_prefix + rel
         if rel in self.old_dirs:
             shutil.rmtree(dest)  # a recycled folder stands where this file goes: all of it is stale
             self.old_dirs = {d for d in self.old_dirs if d != rel and not d.startswith(rel + "/")}
@@ -315,7 +317,7 @@ class SiteWriter:
         if path not in self.old_files or path in self.written:
             return False
         try:
-            st = os.lstat(os.path.join(self.tmp_str, path))
+            st = os.lstat(self.tmp_prefix + path)
         except OSError:
             return False
         if (st.st_size, st.st_mtime_ns, st.st_ino) != signature:

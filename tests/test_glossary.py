@@ -308,3 +308,36 @@ def test_glossary_page(tmp_path):
     assert jumps and all(f'id="{j}"' in html for j in jumps)
     assert len(re.findall(r"<dd>", html)) == len(GLOSSARY)
     assert "<dfn>Phase 1</dfn>" in html
+
+
+def test_quick_marks_are_the_marks_matches_gives():
+    """_quick_marks (scanning a copy of the text with boundaries as spaces) marks exactly what the
+    plain walk over matches() marks, for texts full of terms written with odd separators."""
+    import random
+
+    from ssg.plain import glossary as g
+
+    _, exact, folded = g._index()
+    pieces = list(exact) + list(folded) + [" ", ",", ".", "/", "+", "-", "(", "\n", "x", "é", "“", "_", "3"]
+    rnd = random.Random(7)
+    compared = 0
+    for _ in range(20000):
+        parts = []
+        for _ in range(rnd.randint(1, 10)):
+            p = rnd.choice(pieces)
+            r = rnd.random()
+            p = p.upper() if r < 0.2 else p.title() if r < 0.3 else p
+            if rnd.random() < 0.2:
+                p = p.replace(" ", rnd.choice([",", "/", ".", "  ", "+"]))
+            parts.append(p + rnd.choice([" ", ", ", "/", "", "\n"]))
+        texts = ["".join(parts), "".join(reversed(parts))][: rnd.randint(1, 2)]
+        joined, seen = "\n".join(texts), set(rnd.sample([t.id for t in g.GLOSSARY], 2))
+        quick_seen, walk_seen = set(seen), set(seen)
+        quick = g._quick_marks(joined, texts, quick_seen)
+        if quick is None:  # gave up (an acronym in the wrong case): matches() decides
+            assert quick_seen == seen
+            continue
+        compared += 1
+        assert quick == g._marks_by_matches(joined, texts, walk_seen), texts
+        assert quick_seen == walk_seen
+    assert compared > 15000

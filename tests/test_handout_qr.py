@@ -154,3 +154,17 @@ def test_no_words_when_the_cap_is_zero():
     assert handout.find_words("\n".join(PARTS), limit=0) == ()
     assert handout.find_words("\n".join(PARTS), GLOSSARY, limit=0) == ()
     assert handout._site_words(PARTS, 0) == ()
+
+
+def test_qr_row_marks_reach_the_largest_codes():
+    # the writer marks each row with one byte (row + 1), so the biggest QR code (version 40,
+    # 177 modules and a 4-module quiet zone on each side) must still come out right
+    url = "https://example.org/" + "x" * 2250 + "/trials/NCT00000003/"
+    svg = parse(str(handout.qr_svg(url)))
+    grid = modules(svg)
+    image = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image()
+    bitmap, size = bytes(image), image.shape[1]
+    assert size == 185
+    assert [[bitmap[y * size + x] == 0 for x in range(size)] for y in range(size)] == grid
+    result = decode(grid, scale=2)
+    assert result is not None and result.text == url

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -101,3 +103,74 @@ def test_workers_store_what_they_make_in_the_cache(tmp_path):
     report = build_site(content, tmp_path / "site", jobs=2, cache=again)
     assert report.written and report.rendered == 0 and report.reused == first.rendered
     assert again.misses == 0  # every record and summary came from what the workers stored
+
+
+def _pid_and(value):
+    return os.getpid(), value
+
+
+def _fails():
+    raise ValueError("broken in the child")
+
+
+def test_in_background_runs_in_a_child_and_hands_back_its_value():
+    pending = parallel.in_background(_pid_and, {"a": [1, 2]}, jobs=2)
+    pid, value = pending.result()
+    assert pid != os.getpid() and value == {"a": [1, 2]}
+    assert pending.result() == (pid, value)  # asked again: the same value, the child already reaped
+    pid, _ = parallel.in_background(_pid_and, 1, jobs=1).result()
+    assert pid == os.getpid()  # one job: here and now
+
+
+def test_in_background_raises_the_childs_error_here():
+    pending = parallel.in_background(_fails, jobs=2)
+    with pytest.raises(ValueError, match="broken in the child"):
+        pending.result()
+
+
+def test_in_background_can_be_cancelled():
+    pending = parallel.in_background(time.sleep, 30, jobs=2)
+    pid = pending.pid
+    pending.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped already
+
+
+def test_search_shards_made_in_the_background_reach_the_parents_cache(tmp_path):
+    """The search index is made in a child; the shards it made must be remembered here, so a
+    serve session's next build (memory-only cache) reuses them instead of making them all again."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    cache = BuildCache(None)
+    assert build_site(content, tmp_path / "site", jobs=2, cache=cache).written
+    shards = dict(cache.memory.get("search-shard", {}))
+    assert shards, "no index shard came back from the background child"
+    record = sorted((content / "trials").iterdir())[0]
+    record.write_bytes(record.read_bytes().replace(b"Study", b"Trial", 1))
+    assert build_site(content, tmp_path / "site", jobs=2, cache=cache).written
+    kept = cache.memory["search-shard"]
+    assert any(k in kept for k in shards)  # shards the edit did not touch are still in use
+    assert build_site(content, tmp_path / "clean", jobs=1).written
+    assert tree(tmp_path / "site") == tree(tmp_path / "clean")
+
+
+def test_a_session_makes_search_facts_only_for_changed_trials(tmp_path):
+    """In a serve session the search facts of unchanged trials come from memory; only a changed
+    trial's are made again (in the background child), and the site still equals a clean build."""
+    from ssg import build
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    cache = BuildCache(None, session=True)
+    assert build_site(content, tmp_path / "site", jobs=2, cache=cache).written
+    before = {nct: m[3] for nct, m in build._facts_memo.by_id.items()}
+    assert len(before) >= 10
+    record = sorted((content / "trials").iterdir())[0]
+    record.write_bytes(record.read_bytes().replace(b"Study", b"Trial", 1))
+    assert build_site(content, tmp_path / "site", jobs=2, cache=cache).written
+    after = {nct: m[3] for nct, m in build._facts_memo.by_id.items()}
+    assert after.keys() == before.keys()
+    remade = [nct for nct in after if after[nct] is not before[nct]]
+    assert len(remade) == 1, remade
+    assert build_site(content, tmp_path / "clean", jobs=1).written
+    assert tree(tmp_path / "site") == tree(tmp_path / "clean")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ssg.model import Arm, Contact, Design, Eligibility, Intervention, Location, Official, Sponsor, Status, Trial
 from ssg.plain import PlainSection, PlainSummary, summarise
@@ -460,14 +462,73 @@ COUNTED = [
 
 
 @pytest.mark.parametrize("sentence", COUNTED)
-def test_syllables_counted_word_by_word_equal_textstat(sentence):
+def test_sentence_counts_equal_textstat(sentence):
     import textstat
 
     from ssg.plain.readability import sentence_counts, syllable_count
 
     for _ in range(2):  # the second time every word comes from the cache
-        assert syllable_count.__wrapped__(sentence) == textstat.syllable_count(sentence)
-    assert sentence_counts(sentence) == (textstat.lexicon_count(sentence), textstat.syllable_count(sentence))
+        sentence_counts.cache_clear()
+        assert syllable_count(sentence) == textstat.syllable_count(sentence)
+        assert sentence_counts(sentence) == (textstat.lexicon_count(sentence), textstat.syllable_count(sentence))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aeiouybcdrstlmnxqz'’-.,;:!?()“” \t\n0123456789İıſﬁßΣΊéñ@/")), max_size=80)
+        | st.text(max_size=40))
+def test_sentence_counts_equal_textstat_on_any_text(text):
+    import textstat
+
+    from ssg.plain.readability import sentence_counts
+
+    assert sentence_counts.__wrapped__(text) == (textstat.lexicon_count(text), textstat.syllable_count(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("'’tsdvelr .-,x")), max_size=30))
+def test_punctuation_removed_as_textstat_removes_it(text):
+    from textstat.backend.transformations._remove_punctuation import remove_punctuation
+
+    from ssg.plain.readability import _PUNCTUATION
+
+    assert _PUNCTUATION.sub("", text) == remove_punctuation.__wrapped__(text, False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Zs", "Cc")), min_size=1, max_size=40)
+       | st.from_regex(r"[a-z]{1,30}", fullmatch=True))
+def test_hyphenation_points_equal_pyphen(word):
+    from pyphen import Pyphen
+
+    from ssg.plain.readability import _LANG, _dictionaries
+
+    assert _dictionaries()[1].count(word) == len(Pyphen(lang=_LANG).positions(word))
+
+
+def test_hyphenation_points_equal_pyphen_on_corpus_words():
+    # Long and odd words: e-mail addresses and names as the summaries count them.
+    from pyphen import Pyphen
+
+    from ssg.plain.readability import _LANG, _dictionaries
+
+    words = ["smacdonaldmghharvardedu", "lymphroase", "i̇stanbul", "straße", "ﬁne", "co-operate", "hyphenation",
+             "supercalifragilisticexpialidocious", "a", "", "xx", "ǅemal", "άσθμα", "NCT01234567".lower()]
+    pyphen = Pyphen(lang=_LANG)
+    for word in words:
+        assert _dictionaries()[1].count(word) == len(pyphen.positions(word)), word
+
+
+def test_lower_case_never_makes_or_removes_whitespace():
+    # sentence_counts lower-cases after splitting on whitespace; textstat splits after lower-casing.
+    import sys
+
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        low = c.lower()
+        if c.isspace():
+            assert low == c
+        else:
+            assert not any(x.isspace() for x in low), hex(code)
 
 
 def test_grade_is_the_flesch_kincaid_formula_on_textstat_counts():
@@ -488,3 +549,15 @@ def test_timing_and_placebo_words_with_letters_that_only_match_ignoring_case():
     assert S.timing_phrases(make(arms=[Arm(label="A", description="twıce daily")])) == ["twıce daily"]
     assert S._is_placebo_name("ſham procedure") and S._is_placebo_name("Matching PLACEBO")
     assert not S._is_placebo_name("Shampoo") and not S._is_placebo_name("Active drug")
+
+
+_TIMING_AS_WRITTEN = re.compile(S._TIMING.pattern.replace(r"\b(?=[otfe\d])", r"\b", 1), re.I)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["once", "twice", "a", "per", "week", "every", "other", "3", "٣", "times", "for",
+                                 "two", "days", "DAILY", "Twİce", "ﬁve", "ſix", "one time", "month", ",", "\n"]))
+       .map(" ".join) | st.text(max_size=60))
+def test_timing_regex_finds_what_it_found_without_its_lookahead(text):
+    assert S._TIMING.pattern.startswith(r"\b(?=[otfe\d])")
+    assert [m.span() for m in S._TIMING.finditer(text)] == [m.span() for m in _TIMING_AS_WRITTEN.finditer(text)]

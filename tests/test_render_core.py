@@ -97,3 +97,54 @@ def test_markdown_syntax_leaves_the_quick_path(text):
 
 def test_plain_paragraphs_escape_quotes_and_split_on_blank_lines():
     assert render_markdown(' One "two"\n  three \n\n  \nFour') == '<p>One &quot;two&quot;\nthree</p>\n<p>Four</p>\n'
+
+
+def test_site_lists_write_what_the_jinja_loops_wrote():
+    from markupsafe import Markup
+
+    from ssg.render.fragments import li, site_lists
+    from ssg.site.trial_view import CityGroup, CountryGroup, SiteView
+
+    loops = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(
+        """  {% for country in countries %}
+  <details class="country"{% if open_all or loop.first %} open{% endif %}>
+    <summary><h3 class="country__name">{{ country.country }} <span class="count">({{ country.site_count }} site{% if country.site_count != 1 %}s{% endif %})</span></h3></summary>
+    <ul class="cities">
+      {% for city in country.cities %}
+      <li>
+        <span class="city">{{ city.city }}{% if city.state %}, {{ city.state }}{% endif %}</span>
+        <ul class="sites">
+          {% for s in city.sites %}
+          <li>{{ s.facility }}{% if s.status %} <span class="site-status">({{ s.status }})</span>{% endif %}</li>
+          {% endfor %}
+        </ul>
+      </li>
+      {% endfor %}
+    </ul>
+  </details>
+  {% endfor %}
+""")
+    countries = (
+        CountryGroup("A & <B>", (CityGroup("C'ty", 'S"t', (SiteView("<x>", "Recruiting"), SiteView("y", ""))),
+                                 CityGroup("D", "", (SiteView("z", ""),))), 3),
+        CountryGroup("E", (CityGroup("F", "", (SiteView("w", "Completed"),)),), 1),
+    )
+    for open_all in (True, False):
+        assert site_lists(countries, open_all) == loops.render(countries=countries, open_all=open_all)
+    assert li(["a<b", Markup("<i>c</i>"), 3]) == "<li>a&lt;b</li><li><i>c</i></li><li>3</li>"
+
+
+@pytest.mark.parametrize("page", ["trials/NCT00000001/index.html", "sponsors/acme/index.html", "index.html",
+                                  "trials/NCT00000001/handout/index.html", "about/index.html"])
+def test_shared_hrefs_are_the_relative_links(page):
+    from ssg.render.links import page_href
+    from ssg.site import urls
+
+    shared: dict = {}
+    targets = ["index.html", "search/index.html", "trials/NCT00000002/index.html", "trials", "glossary/index.html#ecog",
+               "sponsors/acme/index.html", "sponsors/other/index.html", "assets/css/site.css", "a/../trials/x.html"]
+    for other in ("conditions/x/index.html", "trials/NCT9/index.html", "index.html"):  # fill the shared table
+        href = page_href(other, shared)
+        [href(t) for t in targets]
+    href = page_href(page, shared)
+    assert [href(t) for t in targets] == [urls.relative(page, t) for t in targets]

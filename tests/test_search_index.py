@@ -55,19 +55,34 @@ ENTRIES = (
 )
 
 
+def lists(text: str, count: int) -> list[list[int]]:
+    """A column of lists as docs.json writes it ("3 1,,7"), read back."""
+    return [[int(n) for n in part.split()] for part in text.split(",")] if count else []
+
+
+def test_lists_text_round_trips_including_empty_lists():
+    from ssg.search.documents import lists_text
+
+    for value in ([[3, 1], [], [7]], [[]], [[], []], [[0]], [[12, 0, 105], [], [], [4]]):
+        text = lists_text(value)
+        assert lists(text, len(value)) == value
+    assert lists_text([[3, 1], [], [7]]) == "3 1,,7"
+
+
 def test_store_has_one_compact_record_per_trial():
     store = build_store(ENTRIES)
     t, codes = store["trials"], store["codes"]
     # NCT IDs as numbers, delta-encoded (they are sorted).
     assert t["id"] == [1, 1]
     assert [codes["status"][c] for c in t["status"]] == ["RECRUITING", "COMPLETED"]
-    assert [[codes["phase"][c] for c in p] for p in t["phases"]] == [["PHASE2"], ["NA"]]
+    assert all(isinstance(t[k], str) for k in ("phases", "conditions", "countries"))  # one string each
+    assert [[codes["phase"][c] for c in p] for p in lists(t["phases"], 2)] == [["PHASE2"], ["NA"]]
     assert t["min_age"] == [18, None] and t["max_age"] == [None, None]
     assert [codes["sex"][c] for c in t["sex"]] == ["FEMALE", "ALL"]
     assert t["healthy"] == [0, 1]
     tables = store["tables"]
-    assert [tables["conditions"][i] for i in t["conditions"][0]] == ["Lupus Nephritis", "Lupus"]
-    assert [tables["countries"][i] for i in t["countries"][0]] == ["United States", "Sweden"]
+    assert [tables["conditions"][i] for i in lists(t["conditions"], 2)[0]] == ["Lupus Nephritis", "Lupus"]
+    assert [tables["countries"][i] for i in lists(t["countries"], 2)[0]] == ["United States", "Sweden"]
     assert set(tables) == {"conditions", "countries"}  # other names live in the index shards only
     # Status and phase in words, once for the whole store.
     assert store["labels"]["status"]["TERMINATED"] == "Stopped early"
@@ -120,7 +135,7 @@ def test_names_shards_join_each_name_to_its_trials():
             if isinstance(item, list):  # the trials themselves, delta-encoded
                 positions = [sum(item[: i + 1]) for i in range(len(item))]
             else:  # a condition or country of docs.json: its column says which trials
-                column = store["trials"]["conditions" if item[0] == "c" else "countries"]
+                column = lists(store["trials"]["conditions" if item[0] == "c" else "countries"], len(many))
                 positions = [p for p, refs in enumerate(column) if int(item[1:]) in refs]
             out[r["ref"]] = [f"NCT{p + 1:08d}" for p in positions]
         return sorted(out.values())

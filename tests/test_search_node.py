@@ -55,12 +55,18 @@ const input = JSON.parse(fs.readFileSync(queriesPath, "utf8"));
 """
 
 
-def run_node(search_dir: Path, queries: list[str], tmp_path: Path, stems: list[str] = ()) -> dict:
+def _node() -> str:
+    """The node executable, with lunr installed beside the project; else the test is skipped."""
     node = shutil.which("node")
     if not node:
         pytest.skip("node not installed")
     if not LUNR.exists():
         pytest.skip("node_modules/lunr missing: run `npm ci`")
+    return node
+
+
+def run_node(search_dir: Path, queries: list[str], tmp_path: Path, stems: list[str] = ()) -> dict:
+    node = _node()
     script = tmp_path / "find.js"
     script.write_text(SCRIPT, encoding="utf-8")
     qfile = tmp_path / "queries.json"
@@ -244,3 +250,139 @@ def test_sharding_changes_no_score(tmp_path, monkeypatch):
         for (_, a), (_, b) in zip(sharded["scores"][q], whole["scores"][q]):
             assert a == pytest.approx(b, rel=1e-9), q
     assert whole["results"]["lu"] and whole["results"]["lupis"]
+
+
+def run_node_code(code: str, args: list[str], tmp_path: Path):
+    """Runs ``code`` in Node with ``lunr`` and the engine module (``ssg``) loaded; returns its
+    JSON output (what it prints)."""
+    node = _node()
+    script = tmp_path / "snippet.js"
+    script.write_text(f"const lunr = require({json.dumps(str(LUNR))});\n"
+                      f"const ssg = require({json.dumps(str(SEARCH_JS))});\n"
+                      "const args = process.argv.slice(2);\n" + code, encoding="utf-8")
+    proc = subprocess.run([node, str(script), *args], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+SCORES_JS = r"""
+// For every shard and every word, in each of the engine's stages (exact and prefix, then one
+// typo): the engine's scores (ssg.Shard + dotProducts) against lunr.Index.query's own.
+const fs = require("fs"), path = require("path");
+const dir = args[0], words = JSON.parse(args[1]);
+const engine = new ssg.Engine(lunr, null);
+const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
+const out = [];
+for (const [name, keys] of Object.entries(manifest.shards)) {
+  keys.forEach((key, n) => {
+    const data = JSON.parse(fs.readFileSync(path.join(dir, `${name}/${n}.json`), "utf8"));
+    const index = lunr.Index.load(data), shard = new ssg.Shard(lunr, JSON.parse(JSON.stringify(data)));
+    for (const word of words) {
+      for (const typo of [false, true]) {
+        const clauses = engine.clauses(word, typo);
+        const want = {};
+        index.query(clauses).forEach((r) => { want[r.ref] = r.score; });
+        const boosts = engine.expand(shard, clauses);
+        const norm = Math.sqrt(Object.values(boosts).reduce((a, b) => a + b * b, 0));
+        const got = {};
+        ssg.dotProducts(shard, boosts, (ref, dot) => { got[ref] = dot / norm; });
+        out.push({ shard: `${name}/${n}`, word, typo, want, got });
+      }
+    }
+  });
+}
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.mark.parametrize("limit", [1, 10_000])
+def test_engine_scores_are_lunr_index_query_scores(tmp_path, monkeypatch, limit):
+    """The engine scores a shard itself (lunr.Index.query's per-document objects were most of the
+    time a common word took); it must give exactly lunr's documents and scores."""
+    from ssg.search import data_files, index
+
+    for name, (field, _) in list(index.INDEXES.items()):
+        monkeypatch.setitem(index.INDEXES, name, (field, limit))
+    site = write_files(data_files(handmade_entries()), tmp_path / "search")
+    words = ["lupus", "lu", "l", "lupis", "lund", "sweden", "anemia", "studi", "this", "zzz"]
+    out = run_node_code(SCORES_JS, [str(site), json.dumps(words)], tmp_path)
+    assert len(out) == len(words) * 2 * sum(len(k) for k in json.loads((site / "manifest.json").read_text())["shards"].values())
+    assert sum(1 for o in out if o["want"]) >= 20 and any(len(o["want"]) > 1 for o in out)
+    for o in out:
+        assert sorted(o["got"]) == sorted(o["want"]), o
+        for ref, score in o["want"].items():
+            assert o["got"][ref] == pytest.approx(score, rel=1e-12), o
+
+
+def test_engine_scores_on_the_seed_site(seed_site, tmp_path):
+    words = ["lupus", "cancer", "c", "chengdu", "boston", "lupis", "canser", "nephritis", "phase"]
+    out = run_node_code(SCORES_JS, [str(seed_site / "search"), json.dumps(words)], tmp_path)
+    assert any(o["want"] for o in out)
+    for o in out:
+        assert o["got"] == pytest.approx(o["want"], rel=1e-12), o
+
+
+RANKING_JS = r"""
+// Scores with many ties; the first pages from Ranking.slice against one full sort.
+const n = 5000, scores = new Float64Array(n), found = [];
+let seed = 7;
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+for (let p = 0; p < n; p++) { if (rand() < 0.8) { found.push(p); scores[p] = Math.floor(rand() * 50) / 7; } }
+found.reverse();  // the order hits arrive in is not the order they rank in
+const full = found.slice().sort((a, b) => (scores[b] - scores[a]) || (a - b));
+const r = new ssg.Ranking(found.slice(), scores, new Set());
+const pages = [r.slice(0, 20), r.slice(20, 40), r.slice(40, 60), r.slice(3980, 4200)];
+const small = new ssg.Ranking([3, 1, 2], new Float64Array([0, 1, 1, 5]), new Set());
+console.log(JSON.stringify({ count: r.count, full, pages, positions: r.positions,
+  small: [small.slice(0, 20), small.slice(20, 40)], unscored: new ssg.Ranking([4, 2, 9], null, new Set()).slice(0, 2) }));
+"""
+
+
+def test_ranking_picks_the_first_pages_as_a_full_sort_would(tmp_path):
+    out = run_node_code(RANKING_JS, [], tmp_path)
+    full = out["full"]
+    assert out["count"] == len(full) > 3000
+    assert out["pages"] == [full[0:20], full[20:40], full[40:60], full[3980:4200]]
+    assert out["positions"] == full
+    assert out["small"] == [[3, 1, 2], []]  # higher score first, ties in site order
+    assert out["unscored"] == [4, 2]  # no words: the order given (open trials first) is kept
+
+
+LISTS_JS = r"""
+// docs.json's columns of lists read back by search.js, one trial at a time and all at once.
+const fs = require("fs");
+const docs = JSON.parse(fs.readFileSync(args[0], "utf8"));
+const count = docs.trials.id.length, out = {};
+for (const k of ["phases", "conditions", "countries"]) {
+  const one = new ssg.Lists(docs.trials[k], count), all = new ssg.Lists(docs.trials[k], count);
+  out[k] = { at: Array.from({ length: count }, (_, p) => one.at(p)), all: all.all() };
+}
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_lists_columns_read_back_as_written(tmp_path, n):
+    from test_search_index import entry
+
+    from ssg.search.documents import build_store
+
+    entries = [
+        entry("NCT00000001", "A", conditions=["Lupus", "Stroke"], phases=("PHASE1", "PHASE2"),
+              places=[("Lyon", None, "France"), ("Oslo", None, "Norway")]),
+        entry("NCT00000002", "B", conditions=[], phases=(), places=[]),
+        entry("NCT00000003", "C", conditions=["Anemia"], phases=("NA",), places=[("Lund", None, "Sweden")]),
+    ][:n]
+    store = build_store(entries)
+    path = tmp_path / "docs.json"
+    path.write_text(json.dumps(store), encoding="utf-8")
+    out = run_node_code(LISTS_JS, [str(path)], tmp_path)
+    codes, tables = store["codes"], store["tables"]
+    want = {
+        "phases": [[codes["phase"].index(p) for p in e.trial.phases] for e in entries],
+        "conditions": [[tables["conditions"].index(c) for c in e.trial.conditions] for e in entries],
+        "countries": [[tables["countries"].index(k) for k in dict.fromkeys(loc.country for loc in e.trial.locations)]
+                      for e in entries],
+    }
+    for k, lists in want.items():
+        assert out[k]["at"] == lists and out[k]["all"] == lists, k

@@ -75,6 +75,7 @@ def run(args) -> int:
     local_base = server.url
     # Kept for the whole session, so each rebuild redoes only what a change touched.
     cache = cache_from(args) or BuildCache(None)
+    cache.session = True
     stop = threading.Event()
     watched = [p for p in (content, TEMPLATES_DIR, STATIC_DIR) if p.exists()]
     changes = _watch_in_background(watched, stop)

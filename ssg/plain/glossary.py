@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 DATA_FILE = Path(__file__).with_name("glossary.toml")
 
@@ -78,7 +79,8 @@ def _case_sensitive(s: str) -> bool:
     return sum(c.isupper() for c in s) >= 2
 
 
-def _trie_pattern(exact: dict[str, str], folded: dict[str, str], *, lowered: bool = False) -> str:
+def _trie_pattern(exact: dict[str, str], folded: dict[str, str], *, lowered: bool = False,
+                  before: str = r"[^\w-]") -> str:
     """One regex over every match string, shaped as a trie so that each position in the text
     tries a few first letters instead of every alternative (the plain alternation cost ~0.2 ms
     per criterion).
@@ -88,7 +90,8 @@ def _trie_pattern(exact: dict[str, str], folded: dict[str, str], *, lowered: boo
     so, as with a longest-first alternation, the longest string that is followed by a word
     boundary wins.
     lowered: a pattern for lower-cased text instead, with plain lower-case edges and no
-    spelling checks, that matches the character before the word too (see matches()).
+    spelling checks, that matches the character before the word too (see matches()): one
+    that ``before`` matches.
     """
     trie: dict = {}
     for s, case_sensitive in [(s, True) for s in exact] + [(s, False) for s in folded]:
@@ -113,7 +116,7 @@ def _trie_pattern(exact: dict[str, str], folded: dict[str, str], *, lowered: boo
     if lowered:
         # Consuming the character before the word (instead of a lookbehind) lets the engine skip
         # to the next non-word character without trying the pattern inside words.
-        return r"[^\w-](" + emit(trie) + r")(?![\w-])"
+        return before + "(" + emit(trie) + r")(?![\w-])"
     return r"(?<![\w-])(?i:" + emit(trie) + r")(?![\w-])"
 
 
@@ -378,37 +381,179 @@ def _mark_glossary_only_each(texts: list[str], seen: set[str], href: str) -> lis
     """_mark_glossary_only for each text in turn, searching them joined by newlines as one text
     (a newline is a word boundary no match string contains, so the matches are the same)."""
     joined = "\n".join(texts)
+    marks = _quick_marks(joined, texts, seen)
+    if marks is None:
+        marks = _marks_by_matches(joined, texts, seen)
+    if not marks:
+        return list(texts)
     out: list[str] = []
-    i, item_start, item_end = 0, 0, len(texts[0])
-    pieces: list[str] = []
-    pos, chain_end = 0, None  # chain_end: the end of the last mark in this text, if any
-
-    def finish() -> None:
-        if pieces:
+    marks.append((len(joined) + 1, 0, None))  # a stop after the last text
+    k, (m_start, m_end, term_id) = 0, marks[0]
+    item_start = 0
+    for text in texts:
+        item_end = item_start + len(text)
+        if m_start >= item_end:  # no mark in this text
+            out.append(text)
+        else:
+            pieces, pos = [], item_start
+            while m_start < item_end:
+                pieces += (joined[pos:m_start], _markup(joined[m_start:m_end], term_id, href, None))
+                pos = m_end
+                k += 1
+                m_start, m_end, term_id = marks[k]
             pieces.append(joined[pos:item_end])
             out.append("".join(pieces))
-        else:
-            out.append(texts[i])
+        item_start = item_end + 1
+    return out
 
+
+def _marks_by_matches(joined: str, texts: list[str], seen: set[str]) -> list[tuple[int, int, str | None]]:
+    """(start, end, term id) of each mark in ``joined`` (the texts joined by newlines), from
+    matches(): the first use of each term not yet ``seen`` (updated), except right after
+    another mark in the same text (see _Annotator._mark)."""
+    marks = []
+    item_end = len(texts[0])
+    i, chain_end = 0, None  # chain_end: the end of the last mark in this text, if any
     for start, end, word, term_id in matches(joined):
-        while start >= item_end:  # the match is in a later text: finish this one
-            finish()
-            i, item_start = i + 1, item_end + 1
-            item_end = item_start + len(texts[i])
-            pieces, pos, chain_end = [], item_start, None
+        while start >= item_end:  # the match is in a later text
+            i += 1
+            item_end += 1 + len(texts[i])
+            chain_end = None
         if chain_end is not None and not joined[chain_end:start].strip():
-            chain_end = end  # see _Annotator._mark
+            chain_end = end
             continue
         key = term_id or f"abbr:{word}"
         if key in seen:
             continue
         seen.add(key)
-        pieces.append(joined[pos:start])
-        pieces.append(_markup(word, term_id, href, None))
-        pos = chain_end = end
-    finish()
-    out.extend(texts[i + 1:])
-    return out
+        marks.append((start, end, term_id))
+        chain_end = end
+    return marks
+
+
+# Scanning ASCII text quickly. The regex engine finds a word start fastest when the character
+# before it is one known character, so a copy of the text is scanned in which every character
+# that is not a letter, digit, "_" or "-" (all that the patterns take for a word boundary) is a
+# space and letters are lower case: the boundaries stay where they were, and every match in the
+# text is a match in the copy. The copy may also match where the text does not (a term written
+# "PET/CT" matches "pet ct"); such a guess is checked against the text's own spelling.
+_SCAN_TABLE = bytes(
+    b + 32 if 65 <= b <= 90 else b if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "_-") else 32
+    for b in range(256)
+)
+
+
+class _QuickTables(NamedTuple):
+    scan: re.Pattern  # bytes: the match strings as the scanned copy spells them, after a space
+    scan_words: dict[bytes, str]  # match strings of one plain word (any case), as scanned -> term id
+    lowered: re.Pattern  # str: _lowered_index()'s pattern, for lower-cased text that is not ASCII
+    lowered_ascii: re.Pattern  # str: the same for lower-cased ASCII text; it decides a guess
+    exact: dict[str, str]  # case-sensitive match strings (acronyms) as spelled -> term id
+    any_case: dict[str, str]  # match strings that match in any case, lower-cased -> term id
+
+
+@cache
+def _quick_tables() -> _QuickTables | None:
+    """What _quick_marks needs; None when _lowered_index() is, or when a match string starts
+    with a character that is not a letter or digit (then a match could start on the character a
+    previous match ended with, where matches() looks and finditer does not)."""
+    fast = _lowered_index()
+    _, exact, folded = _index()
+    if fast is None or not all(s[:1].isalnum() for s in (*exact, *folded)):
+        return None
+    scanned = {s.lower().encode("ascii").translate(_SCAN_TABLE).decode("ascii"): None for s in (*exact, *folded)}
+    scan = re.compile(_trie_pattern({}, scanned, lowered=True, before=" ").encode("ascii"))
+    exact_lower = {s.lower() for s in exact}
+    # One word ("placebo", "follow-up"): where the copy matches it, the text does (a term of several
+    # words matched in the copy may be "adverse/event" in the text).
+    words = {s.encode("ascii"): term for s, term in folded.items()
+             if s not in exact_lower and " " not in s.encode("ascii").translate(_SCAN_TABLE).decode("ascii")}
+    return _QuickTables(scan, words, fast[0], fast[1], exact, folded)
+
+
+def _quick_marks(joined: str, texts: list[str], seen: set[str]) -> list[tuple[int, int, str]] | None:
+    """_marks_by_matches in less time, or None when it cannot tell (text with an odd case fold,
+    or an acronym in the wrong case: matches() then decides).
+
+    A page has a hundred matches and a few dozen marks, so most matches cost a dict and a set
+    look-up: their positions are read only for a mark and for a match that may continue a row
+    of marks.
+    """
+    tables = _quick_tables()
+    if tables is None:
+        return None
+    # As in matches(), the space in front stands for the start of the text, so positions in
+    # `scanned` are one more than in joined.
+    if joined.isascii():
+        scanned, finditer, words = b" " + joined.encode("ascii").translate(_SCAN_TABLE), tables.scan.finditer, tables.scan_words
+    elif _ODD.search(joined):
+        return None
+    else:  # the lower-cased text under _lowered_index()'s pattern: slower, and never a guess
+        scanned, finditer, words = " " + joined.lower(), tables.lowered.finditer, tables.any_case
+    marks: list[tuple[int, int, str]] = []  # their terms leave seen again if this gives up half way
+    chain_end = None  # the end of the last mark, while only spaces followed it in its text
+    text_end = 0  # the end of the text holding the last mark
+    pos = 0
+    while pos is not None:
+        resume, pos = pos, None
+        for m in finditer(scanned, resume):
+            term_id = words.get(m[1])
+            start = None  # positions are read when needed
+            if term_id is None:  # an acronym, a term of several words, or a guess to check
+                start, end, term_id, pos = _decide(joined, scanned, m, tables)
+                if term_id is None:
+                    if pos is None:
+                        seen.difference_update([term for _, _, term in marks])
+                        return None
+                    break  # the text has no match here: scan again from pos
+            if chain_end is not None:
+                if start is None:
+                    start, end = m.start(1) - 1, m.end(1) - 1
+                if start < text_end and not joined[chain_end:start].strip():
+                    chain_end = end
+                    if pos is not None:
+                        break
+                    continue
+                chain_end = None  # the gap only grows from here: no later match continues the row
+            if term_id not in seen:
+                seen.add(term_id)
+                if start is None:
+                    start, end = m.start(1) - 1, m.end(1) - 1
+                marks.append((start, end, term_id))
+                chain_end = end
+                text_end = _end_of_text_at(texts, start)
+            if pos is not None:
+                break  # _decide matched the text itself here: scan again after that match
+    return marks
+
+
+def _decide(text: str, scanned, m: re.Match, tables: _QuickTables) -> tuple:
+    """(start, end, term id, where to scan again or None) in ``text`` for a match ``m`` that the
+    quick look-up cannot name. Term id None: no match here (scan again from the position given),
+    or, with no position, only matches() can tell (an acronym in the wrong case)."""
+    start, end = m.start(1) - 1, m.end(1) - 1
+    key = text[start:end].lower()
+    term_id = tables.exact.get(text[start:end]) or tables.any_case.get(key)
+    if term_id is not None or type(scanned) is str:
+        return start, end, term_id, None
+    # A guess from the scanned copy: what does the text itself match here? (The lower-cased
+    # pattern tries the same place and gives the longest match, maybe a shorter one or none.)
+    m = tables.lowered_ascii.match(" " + text.lower(), start)
+    if m is None:
+        return None, None, None, start + 1
+    start, end = m.start(1) - 1, m.end(1) - 1
+    term_id = tables.exact.get(text[start:end]) or tables.any_case.get(m[1])
+    return start, end, term_id, (end + 1 if term_id is not None else None)
+
+
+def _end_of_text_at(texts: list[str], pos: int) -> int:
+    """The end (in the texts joined by newlines) of the text that holds position ``pos``."""
+    end = -1
+    for text in texts:
+        end += 1 + len(text)
+        if pos < end:
+            return end
+    return end
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from ssg.model import Trial
 from ssg.plain import words as W
-from ssg.plain.readability import fk_grade, word_count
+from ssg.plain.readability import grade_formula, sentence_counts, word_count
 
 MAX_WORDS = 20
 MAX_GRADE = 8.0
@@ -395,8 +395,10 @@ def _join_point_sentences(can: Iterable[str], cannot: Iterable[str]) -> tuple[st
     return tuple(f"{W.CAN_JOIN_LEAD} {p}." for p in can) + tuple(f"{W.CANNOT_JOIN_LEAD} {p}." for p in cannot)
 
 
+# The lookahead (?=[otfe\d]) only lets the regex try its alternatives where one can start: every
+# alternative begins with o, t, f, e (under re.I, any character that matches them) or a digit.
 _TIMING = re.compile(
-    r"\b(?:(?:once|twice|one time|two times|three times|\d+ times)\s+(?:a|per|each|every)\s+"
+    r"\b(?=[otfe\d])(?:(?:once|twice|one time|two times|three times|\d+ times)\s+(?:a|per|each|every)\s+"
     r"(?:\d+\s+)?(?:day|week|month|year|days|weeks|months)"
     r"|(?:once|twice)\s+(?:daily|weekly|monthly)"
     r"|every\s+(?:other\s+|\d+\s+|two\s+|three\s+|four\s+)?(?:day|week|month|days|weeks|months|hours)"
@@ -661,18 +663,42 @@ def summarise(trial: Trial) -> PlainSummary:
     can_marked, cannot_marked = can_join_points(trial), cannot_join_points(trial)
     can = [_tidy(p) for p in can_marked]
     cannot = [_tidy(p) for p in cannot_marked]
-    all_marked = [s for _, _, sents in marked_sections for s in sents]
-    points_marked = [f"{W.CAN_JOIN_LEAD} {p}." for p in can_marked] + [
-        f"{W.CANNOT_JOIN_LEAD} {p}." for p in cannot_marked
-    ]
-    sections = tuple(PlainSection(key, heading, tuple(_tidy(s) for s in sents))
-                     for key, heading, sents in marked_sections)
-    shown = [s for sec in sections for s in sec.sentences] + list(_join_point_sentences(can, cannot))
+    sections = tuple(PlainSection(key, heading, tuple(map(_tidy, sents))) for key, heading, sents in marked_sections)
+    # Each sentence as shown beside its marked form, in the order the reader meets them.
+    pairs = [(s, m) for sec, (_, _, marked) in zip(sections, marked_sections) for s, m in zip(sec.sentences, marked)]
+    pairs += zip(_join_point_sentences(can, cannot), _join_point_sentences(can_marked, cannot_marked))
+    shown, without = _Tally(), _Tally()
+    for s, m in pairs:
+        counts = shown.add(s)
+        # A sentence without record values reads the same with them "removed": count it once.
+        without.add(measured(m), counts if m == s else None)
     return PlainSummary(
         sections=sections,
         can_join=tuple(can),
         cannot_join=tuple(cannot),
-        grade=fk_grade(shown),
-        longest_sentence_words=max((word_count(s) for s in shown), default=0),
-        grade_without_names=fk_grade(measured(s) for s in all_marked + points_marked),
+        grade=shown.grade(),
+        longest_sentence_words=shown.longest,
+        grade_without_names=without.grade(),
     )
+
+
+class _Tally:
+    """Sentences, words and syllables added up for one fk_grade, as fk_grade itself counts them."""
+
+    __slots__ = ("sentences", "words", "syllables", "longest")
+
+    def __init__(self) -> None:
+        self.sentences = self.words = self.syllables = self.longest = 0
+
+    def add(self, sentence: str, counts: tuple[int, int] | None = None) -> tuple[int, int] | None:
+        if not sentence or sentence.isspace():  # fk_grade skips blank sentences
+            return None
+        words, syllables = counts or sentence_counts(sentence)
+        self.sentences += 1
+        self.words += words
+        self.syllables += syllables
+        self.longest = max(self.longest, words)
+        return words, syllables
+
+    def grade(self) -> float:
+        return grade_formula(self.sentences, self.words, self.syllables)

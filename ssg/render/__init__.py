@@ -17,6 +17,8 @@ from markupsafe import Markup, escape
 
 from ssg.plain.glossary import annotate, annotate_each
 from ssg.render import words
+from ssg.render.fragments import li, site_lists, text
+from ssg.render.links import page_href
 from ssg.render.markdown import render_markdown
 from ssg.site import urls
 
@@ -31,15 +33,20 @@ def _glossary(context, value, acronyms=None):
     ``acronyms`` ({"ECOG": "Eastern Cooperative Oncology Group"}) are those the record defines.
     """
     html = escape(value)  # plain str is escaped; Markup passes through
-    seen = context["_glossary_seen"]
-    return Markup(annotate(html, context["href"](GLOSSARY_PATH), seen, acronyms))
+    return Markup(annotate(html, context["_glossary_href"], context["_glossary_seen"], acronyms))
 
 
 def _glossary_each(context, values):
     """The glossary filter applied to each item of a list in turn (a criteria list), in one call."""
-    marked = annotate_each([escape(value) for value in values], context["href"](GLOSSARY_PATH),
+    marked = annotate_each([text(value) for value in values], context["_glossary_href"],
                            context["_glossary_seen"])
     return [Markup(html) for html in marked]
+
+
+def _glossary_pairs(context, items, attribute):
+    """(item, its ``attribute`` through the glossary filter) for each item, marked in one call:
+    {% for s, text in sections | glossary_pairs("text") %}."""
+    return list(zip(items, _glossary_each(context, [getattr(item, attribute) for item in items])))
 
 
 def chrome_links(site) -> dict:
@@ -73,12 +80,15 @@ class Renderer:
             markdown=render_markdown,
             glossary=jinja2.pass_context(_glossary),
             glossary_each=jinja2.pass_context(_glossary_each),
+            glossary_pairs=jinja2.pass_context(_glossary_pairs),
             status_label=words.status_label,
             status_sentence=words.status_sentence,
             status_class=words.status_class,
             phase_label=words.phase_label,
             long_date=words.long_date,
             humanise=words.humanise,
+            li=li,
+            site_lists=site_lists,
         )
         self.env.globals.update(
             site=site,
@@ -88,18 +98,22 @@ class Renderer:
             absolute=partial(urls.absolute, site.config.base_url),
             **chrome_links(site),
         )
+        self._hrefs_by_depth: dict[int, dict[str, str]] = {}  # see ssg.render.links
 
     def link_base(self, page_path: str):
         """(root, href) for a page: relative links, or rooted ones for a page served at any depth."""
         if page_path == urls.not_found_path():
             base = site_base = self.site.config.base_url
             return urls.rooted(site_base, urls.home_path()), partial(urls.rooted, base)
-        return urls.relative(page_path, urls.home_path()), partial(urls.relative, page_path)
+        href = page_href(page_path, self._hrefs_by_depth)
+        return href(urls.home_path()), href
 
     def render_text(self, template_name: str, page_path: str, **context) -> str:
         root, href = self.link_base(page_path)
         template = self.env.get_template(template_name)
-        return template.render(page_path=page_path, root=root, href=href, _glossary_seen=set(), **context)
+        # The glossary filters mark each term once per page (_glossary_seen), linking to one href.
+        return template.render(page_path=page_path, root=root, href=href, _glossary_seen=set(),
+                               _glossary_href=href(GLOSSARY_PATH), **context)
 
     def render(self, template_name: str, page_path: str, **context) -> bytes:
         return self.render_text(template_name, page_path, **context).encode("utf-8")

@@ -47,16 +47,19 @@ def lunr_js(path: Path = LUNR_JS) -> bytes:
                          str(path)) from None
 
 
-def data_files(entries, cache=None) -> dict[str, bytes]:
+def data_files(entries, cache=None, facts: list | None = None) -> dict[str, bytes]:
     """The index and store files, by path relative to the search page's folder.
 
     ``cache``: None, or an object with get(kind, key) and put(kind, key, value) (such as
     ssg.cache.BuildCache) that keeps each index shard by a hash of exactly its inputs, so that
-    after an edit only the shards of the terms it touched are built again. The files are the
-    same bytes with or without it.
+    after an edit only the shards of the terms it touched are built again. ``facts``: what
+    facts_of(entry) gives for each entry, where the caller knows it already (else None).
+    The files are the same bytes with or without either.
     """
+    entries = tuple(entries)
     with _gc_paused():
-        return _data_files(tuple(entries), cache)
+        facts = [f if f is not None else facts_of(e) for e, f in zip(entries, facts or [None] * len(entries))]
+        return _data_files(entries, facts, cache)
 
 
 @contextmanager
@@ -73,8 +76,7 @@ def _gc_paused():
             gc.enable()
 
 
-def _data_files(entries: tuple, cache) -> dict[str, bytes]:
-    facts = [facts_of(e) for e in entries]
+def _data_files(entries: tuple, facts: list, cache) -> dict[str, bytes]:
     tables = name_tables(facts)
     files = {"docs.json": dumps(build_store(entries, facts, tables))}
     members = name_members(facts, tables)

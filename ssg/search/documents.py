@@ -5,7 +5,8 @@ country, age, sex, healthy volunteers) and every result line is read from these 
 
 - ``docs.json`` (loaded with the first search): for every trial its NCT ID, status, phases,
   ages, sex, healthy volunteers, conditions and countries, as columns of small numbers (codes
-  and positions in two name tables), which JSON.parse reads fast and gzip packs tightly.
+  and positions in two name tables; a column of lists as one string), which JSON.parse reads
+  fast and gzip packs tightly.
 - ``members/<n>.json`` (loaded with the names index shard ``n``): the trials of each name.
 - ``text/<n>.json`` (loaded only for results on screen): title, the plain summary's first
   sentence and places of trials ``n*SHARD .. n*SHARD+SHARD-1``.
@@ -139,10 +140,11 @@ def build_store(entries, facts: list[Facts] | None = None, tables: dict[str, Nam
     """docs.json: labels, codes, two name tables and the trials as columns (position = lunr ref).
 
     Columns under "trials": id (NCT ID numbers, delta-encoded: they are sorted), status (code),
-    phases ([codes]), min_age / max_age (years, null = no limit), sex (code, null = not
+    phases (codes), min_age / max_age (years, null = no limit), sex (code, null = not
     stated), healthy (1/0, null = not stated), conditions and countries (positions in the
     tables, in the record's order). Columns rather than one object per trial: gzip packs a
-    column of like values better.
+    column of like values better. The three columns of lists are strings (see lists_text):
+    parsing 10,000 small JSON arrays took the browser longer than anything else in the file.
     """
     facts = facts if facts is not None else [facts_of(e) for e in entries]
     tables = tables or name_tables(facts)
@@ -164,6 +166,8 @@ def build_store(entries, facts: list[Facts] | None = None, tables: dict[str, Nam
         cols["conditions"].append(tables["conditions"].refs(names["conditions"]))
         cols["countries"].append(tables["countries"].refs(names["countries"]))
     cols["id"] = _delta(cols["id"])
+    for name in ("phases", "conditions", "countries"):
+        cols[name] = lists_text(cols[name])
     placeholder = "NCT00000000"
     return {
         "version": 2,
@@ -179,6 +183,13 @@ def build_store(entries, facts: list[Facts] | None = None, tables: dict[str, Nam
         "tables": {kind: tables[kind].names for kind in ("conditions", "countries")},
         "trials": cols,
     }
+
+
+def lists_text(lists: list[list[int]]) -> str:
+    """Lists of small numbers as one string: a trial's numbers separated by spaces, trials by
+    commas ("3 1,,7" is [3, 1], [], [7]). One string is one allocation for JSON.parse; search.js
+    reads a trial's list out of it only when it needs that trial (a result shown, a filter)."""
+    return ",".join(" ".join(map(str, refs)) for refs in lists)
 
 
 def name_members(facts: list[Facts], tables: dict[str, NameTable]) -> list[list[int]]:

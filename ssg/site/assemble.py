@@ -15,7 +15,7 @@ from ssg.errors import BuildError
 from ssg.model import Trial
 from ssg.site import urls
 from ssg.site.model import ExtraPage, Site, TrialEntry
-from ssg.site.taxonomy import condition_taxonomy, sponsor_taxonomy
+from ssg.site.taxonomy import condition_taxonomy, recruiting_ids, sponsor_taxonomy
 
 
 def extra_page(slug: str, text: str, source: str = "") -> ExtraPage:
@@ -39,8 +39,9 @@ def assemble(
 ) -> Site:
     """The Site: trials sorted by NCT ID, each with its plain summary and taxonomy terms."""
     trials = sorted(trials, key=lambda t: t.nct_id)
-    conditions = condition_taxonomy(trials)
-    sponsors = sponsor_taxonomy(trials)
+    recruiting = recruiting_ids(trials)
+    conditions = condition_taxonomy(trials, recruiting)
+    sponsors = sponsor_taxonomy(trials, recruiting)
     entries = tuple(
         TrialEntry(
             trial=t,

@@ -229,15 +229,20 @@ def build_taxonomy(
     display: Callable[[str], str],
     slug_words: Callable[[str], list[str]],
     recruiting: set[str],
+    known: dict[str, tuple[str, str] | None] | None = None,
 ) -> Taxonomy:
-    """Terms from (nct_id, name, inferred) mentions; each term lists its trials recruiting first."""
+    """Terms from (nct_id, name, inferred) mentions; each term lists its trials recruiting first.
+    ``known``: raw name -> (key, shown name), kept by the caller across calls with the same functions."""
     variants: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     trials_by_key: dict[str, set[str]] = defaultdict(set)
     named_by_record: dict[str, bool] = defaultdict(bool)
     keys_by_trial: dict[str, list[str]] = defaultdict(list)
 
-    # A name recurs across many trials: its key and display form are worked out once.
-    known: dict[str, tuple[str, str] | None] = {}
+    # A name recurs across many trials (and builds): its key and display form are worked out once.
+    if known is None:
+        known = {}
+    elif len(known) > 200_000:
+        known.clear()
     for nct_id, raw, inferred in mentions:
         if raw not in known:
             name = " ".join(raw.split())
@@ -265,16 +270,28 @@ def build_taxonomy(
     return Taxonomy(ordered, by_trial)
 
 
-def condition_taxonomy(trials: Iterable[Trial]) -> Taxonomy:
+# Raw name -> (key, shown name) for each kind of term, for the life of the process (ssg serve
+# builds the taxonomies again on every rebuild from nearly the same names).
+_known_conditions: dict[str, tuple[str, str] | None] = {}
+_known_sponsors: dict[str, tuple[str, str] | None] = {}
+
+
+def recruiting_ids(trials: Iterable[Trial]) -> set[str]:
+    """NCT IDs of the trials that take (or will soon take) people: listed first in each term."""
+    return {t.nct_id for t in trials if t.is_recruiting}
+
+
+def condition_taxonomy(trials: Iterable[Trial], recruiting: set[str] | None = None) -> Taxonomy:
+    """``recruiting``: the NCT IDs of the trials that are, when the caller knows them already."""
     trials = list(trials)
     mentions = [(t.nct_id, c, t.conditions_inferred) for t in trials for c in t.conditions]
-    recruiting = {t.nct_id for t in trials if t.is_recruiting}
-    return build_taxonomy(mentions, condition_words, condition_display, condition_slug_words, recruiting)
+    return build_taxonomy(mentions, condition_words, condition_display, condition_slug_words,
+                          recruiting_ids(trials) if recruiting is None else recruiting, _known_conditions)
 
 
-def sponsor_taxonomy(trials: Iterable[Trial]) -> Taxonomy:
+def sponsor_taxonomy(trials: Iterable[Trial], recruiting: set[str] | None = None) -> Taxonomy:
     """Lead sponsors and collaborators alike (the model lists the lead first)."""
     trials = list(trials)
     mentions = [(t.nct_id, s.name, False) for t in trials for s in t.sponsors]
-    recruiting = {t.nct_id for t in trials if t.is_recruiting}
-    return build_taxonomy(mentions, sponsor_words, proper_case, sponsor_slug_words, recruiting)
+    return build_taxonomy(mentions, sponsor_words, proper_case, sponsor_slug_words,
+                          recruiting_ids(trials) if recruiting is None else recruiting, _known_sponsors)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import quote
 
 from ssg.model import Status, Trial
@@ -63,21 +64,20 @@ class ArmView:
     interventions: tuple[InterventionView, ...]
 
 
-@dataclass(frozen=True)
-class SiteView:
+# Sites, cities and countries are tuples: a trial may list hundreds of sites, and tuples are
+# the quickest to make.
+class SiteView(NamedTuple):
     facility: str
     status: str  # "Recruiting", "" when the record gives none
 
 
-@dataclass(frozen=True)
-class CityGroup:
+class CityGroup(NamedTuple):
     city: str
     state: str
     sites: tuple[SiteView, ...]
 
 
-@dataclass(frozen=True)
-class CountryGroup:
+class CountryGroup(NamedTuple):
     country: str
     cities: tuple[CityGroup, ...]
     site_count: int
@@ -116,12 +116,20 @@ class SourceView:
 
 
 @dataclass(frozen=True)
+class PlainSectionView:
+    key: str  # "what", "who", ...
+    heading: str
+    text: str  # the section's sentences as one paragraph
+
+
+@dataclass(frozen=True)
 class TrialView:
     nct_id: str
     title: str
     official_title: str  # "" when the same as the title
     acronym: str
     status: Status
+    plain_sections: tuple[PlainSectionView, ...]  # the plain-language summary, if there is one
     facts: tuple[Fact, ...]
     conditions: tuple[Link, ...]
     keywords: tuple[str, ...]
@@ -305,19 +313,19 @@ def arms_and_interventions(trial: Trial) -> tuple[tuple[ArmView, ...], tuple[Int
 def group_locations(trial: Trial) -> tuple[CountryGroup, ...]:
     """Sites grouped by country then city, both sorted (unknowns last), sites sorted by name.
 
-    A trial may list hundreds of sites, so sites are plain (facility, status) pairs until the
-    few view objects are made at the end.
+    Cities are sorted as tuples that end in their place in the record, so ties keep the
+    record's order (as a stable sort by key would).
     """
-    tree: dict[str, dict[tuple[str, str], list[tuple[str, str]]]] = {}
+    countries: dict[str, dict[tuple[str, str], list[tuple[str, str]]]] = {}
     status_label = words.status_label
     for loc in trial.locations:
         country = (loc.country or "").strip() or _NO_COUNTRY
         city = (loc.city or "").strip() or _NO_CITY
         state = (loc.state or "").strip()
         site = ((loc.facility or "").strip() or "Site name not given", status_label(loc.status) if loc.status else "")
-        cities = tree.get(country)
+        cities = countries.get(country)
         if cities is None:
-            cities = tree[country] = {}
+            cities = countries[country] = {}
         sites = cities.get((city, state))
         if sites is None:
             cities[(city, state)] = [site]
@@ -325,24 +333,24 @@ def group_locations(trial: Trial) -> tuple[CountryGroup, ...]:
             sites.append(site)
 
     groups = []
-    for country in sorted(tree, key=_country_order):
-        cities = tree[country]
+    for country in sorted(countries, key=_country_order):
+        cities = countries[country]
         city_groups = []
-        for city, state in sorted(cities, key=_city_order):
+        count = 0
+        order = sorted([(city == _NO_CITY, city.casefold(), state.casefold(), i, city, state)
+                        for i, (city, state) in enumerate(cities)])
+        for _, _, _, _, city, state in order:
             sites = cities[(city, state)]
             if len(sites) > 1:
                 sites = sorted(set(sites), key=_site_order)
-            city_groups.append(CityGroup(city, state, tuple([SiteView(facility, status) for facility, status in sites])))
-        groups.append(CountryGroup(country, tuple(city_groups), sum([len(c.sites) for c in city_groups])))
+            count += len(sites)
+            city_groups.append(CityGroup(city, state, tuple([SiteView(*site) for site in sites])))
+        groups.append(CountryGroup(country, tuple(city_groups), count))
     return tuple(groups)
 
 
 def _country_order(country: str) -> tuple:
     return (country == _NO_COUNTRY, country.casefold())
-
-
-def _city_order(city_state: tuple[str, str]) -> tuple:
-    return (city_state[0] == _NO_CITY, city_state[0].casefold(), city_state[1].casefold())
 
 
 def _site_order(site: tuple[str, str]) -> tuple:
@@ -445,6 +453,13 @@ def sources(trial: Trial) -> tuple[SourceView, ...]:
     )
 
 
+def plain_sections(entry: TrialEntry) -> tuple[PlainSectionView, ...]:
+    plain = entry.plain
+    if not plain:
+        return ()
+    return tuple(PlainSectionView(s.key, s.heading, " ".join(s.sentences)) for s in plain.sections)
+
+
 def trial_view(entry: TrialEntry, site: Site | None = None) -> TrialView:
     t = entry.trial
     arms, rest = arms_and_interventions(t)
@@ -456,6 +471,7 @@ def trial_view(entry: TrialEntry, site: Site | None = None) -> TrialView:
         official_title="" if official.casefold() == t.title.strip().casefold() else official,
         acronym=t.acronym or "",
         status=t.status,
+        plain_sections=plain_sections(entry),
         facts=key_facts(t),
         conditions=condition_links(entry),
         keywords=tuple(t.keywords),

@@ -7,6 +7,7 @@ never HTML, and raise ``ParseError`` (with a line or JSON path) for bad input.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -87,16 +88,32 @@ def parse_file(path: str | Path) -> Trial:
     return parse_text(decode(data, str(p)), str(p))
 
 
+def _files_under(folder: Path) -> list[Path]:
+    """Record files anywhere under ``folder``, in the order of sorted(folder.rglob("*")) (by path
+    parts); like rglob, symlinked folders are not entered. os.scandir knows from the folder
+    listing which entries are files, where Path.is_file would stat each of 10,000 records."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    todo = [((), str(folder))]
+    while todo:
+        parts, where = todo.pop()
+        with os.scandir(where) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(((*parts, entry.name), entry.path))
+                elif (not entry.name.startswith(".") and os.path.splitext(entry.name)[1].lower() in RECORD_SUFFIXES
+                      and entry.is_file()):
+                    found.append(((*parts, entry.name), entry.path))
+    found.sort()
+    return [Path(path) for _, path in found]
+
+
 def record_files(paths: list[str | Path]) -> list[Path]:
     """Expand folders to the record files inside them, sorted for deterministic builds."""
     out: list[Path] = []
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            out.extend(
-                f for f in sorted(p.rglob("*"))
-                if f.is_file() and f.suffix.lower() in RECORD_SUFFIXES and not f.name.startswith(".")
-            )
+            out.extend(_files_under(p))
         else:
             out.append(p)
     return out

@@ -188,6 +188,9 @@ def study_to_trial(root: ET.Element, path: str) -> Trial:
     )
 
 
+_NOT_ENUM_RE = re.compile(r"[^A-Z0-9]+")
+
+
 def _enum(words: str | None, table: dict[str, str] | None = None) -> str | None:
     """'Parallel Assignment' -> 'PARALLEL'-style enum words; 'N/A' -> None unless the table maps it."""
     if not words:
@@ -197,7 +200,7 @@ def _enum(words: str | None, table: dict[str, str] | None = None) -> str | None:
         return table[key]
     if key in _NOT_GIVEN:
         return None
-    return re.sub(r"[^A-Z0-9]+", "_", words.strip().upper()).strip("_") or None
+    return _NOT_ENUM_RE.sub("_", words.strip().upper()).strip("_") or None
 
 
 def _enrollment(x: _Xml, root: ET.Element) -> int | None:

@@ -33,16 +33,26 @@ _STATUS_WORDS = {
 }
 
 
+_STATUS_SPACE_RE = re.compile(r"[_\s]+")
+
+
 @lru_cache(maxsize=4096)
 def status(words: str | None) -> Status | None:
     """'Not yet recruiting', 'NOT_YET_RECRUITING', 'Active, not recruiting' -> Status; None if unknown words."""
     if not words:
         return None
-    key = re.sub(r"[_\s]+", " ", words.strip()).lower()
+    key = _STATUS_SPACE_RE.sub(" ", words.strip()).lower()
     if key in _STATUS_WORDS:
         return _STATUS_WORDS[key]
     key = key.replace(",", "")
     return _STATUS_WORDS.get(key)
+
+
+# Compiled once: re.sub(str, ...) looks its pattern up in re's cache on every call.
+_NA_RE = re.compile(r"\bN\s*/\s*A\b", re.I)
+_PHASE_SPLIT_RE = re.compile(r"[/,|]|\band\b")
+_PHASE_SPACE_RE = re.compile(r"[\s_-]+")
+_PHASE_RE = re.compile(r"PHASE(\d|I{1,3}|IV)")
 
 
 def phases(text: str | None) -> list[str]:
@@ -50,9 +60,9 @@ def phases(text: str | None) -> list[str]:
     if not text:
         return []
     out: list[str] = []
-    text = re.sub(r"\bN\s*/\s*A\b", "NA", text.strip(), flags=re.I)
-    for part in re.split(r"[/,|]|\band\b", text):
-        p = re.sub(r"[\s_-]+", "", part).upper()
+    text = _NA_RE.sub("NA", text.strip())
+    for part in _PHASE_SPLIT_RE.split(text):
+        p = _PHASE_SPACE_RE.sub("", part).upper()
         if not p:
             continue
         if p in ("NA", "N/A", "NOTAPPLICABLE"):
@@ -60,7 +70,7 @@ def phases(text: str | None) -> list[str]:
         elif p in ("EARLYPHASE1", "PHASE0", "EARLYPHASEI"):
             p = "EARLY_PHASE1"
         else:
-            m = re.fullmatch(r"PHASE(\d|I{1,3}|IV)", p)
+            m = _PHASE_RE.fullmatch(p)
             if not m:
                 continue
             p = "PHASE" + {"I": "1", "II": "2", "III": "3", "IV": "4"}.get(m.group(1), m.group(1))
@@ -78,7 +88,7 @@ _DATE_FORMATS = (
 _ISO_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=32768)  # a build meets thousands of distinct dates
 def iso_date(text: str | None) -> str | None:
     """'Jul 31, 2025', 'November 13, 2025', 'March 2000', '2025-05' -> ISO ('2025-07-31', '2000-03')."""
     if not text:

@@ -16,6 +16,9 @@
  * A stage's shards are fetched when it is reached, so a word that is found early costs nothing more.
  *
  * The first part (the engine) has no DOM code, so the tests run it in Node with real lunr.js.
+ * Each shard is a lunr index, matched with lunr.js's own TokenSet and Query (prefix, one typo)
+ * and scored as lunr.Index.query scores (see Shard and dotProducts). After matching, only the
+ * first page of results is ranked (Ranking), and only the text shards of its results are fetched.
  * Record text reaches the page only through textContent, never innerHTML.
  */
 (function (root, factory) {
@@ -42,6 +45,47 @@
   function decodeDelta(gaps) {
     var out = new Array(gaps.length), last = 0;
     for (var i = 0; i < gaps.length; i++) { last += gaps[i]; out[i] = last; }
+    return out;
+  }
+
+  /* A column of lists of small numbers, one list per trial, as docs.json writes it: "3 1,,7" is
+     [3, 1], [], [7] (see ssg.search.documents.lists_text). Read where needed: the lists of the
+     results shown, or every list once a filter or a name's trials need them. */
+  function Lists(text, count) {
+    this.text = text;
+    this.count = count;
+    this.starts = null;  // where each trial's list starts in text
+    this.lists = null;   // every list, once all were wanted
+  }
+  Lists.prototype.at = function (pos) {
+    if (this.lists) { return this.lists[pos]; }
+    if (!this.starts) {
+      var starts = this.starts = new Int32Array(this.count + 1), text = this.text, n = 1;
+      for (var i = 0; i < text.length; i++) { if (text.charCodeAt(i) === 44) { starts[n++] = i + 1; } }  // ","
+      starts[this.count] = text.length + 1;
+    }
+    return parseList(this.text, this.starts[pos], this.starts[pos + 1] - 1);
+  };
+  Lists.prototype.all = function () {
+    if (!this.lists) {
+      var lists = [], text = this.text, start = 0;
+      for (var pos = 0; pos < this.count; pos++) {
+        var end = text.indexOf(",", start);
+        if (end < 0) { end = text.length; }
+        lists.push(parseList(text, start, end));
+        start = end + 1;
+      }
+      this.lists = lists;
+    }
+    return this.lists;
+  };
+  function parseList(text, start, end) {  // the numbers in text[start, end), separated by spaces
+    var out = [], n = -1;
+    for (var i = start; i < end; i++) {
+      var c = text.charCodeAt(i);
+      if (c === 32) { out.push(n); n = -1; } else { n = (n < 0 ? 0 : n * 10) + (c - 48); }
+    }
+    if (n >= 0) { out.push(n); }
     return out;
   }
 
@@ -98,6 +142,7 @@
     this.shards = {};      // "names/3" -> Promise of {kind, n, index, members}
     this.byTable = {};     // "c" / "n" -> name position -> trial positions (from docs.json columns)
     this.texts = {};
+    this.forms = new Map();  // a word on screen -> [normalised, stem] (see isHit)
     this.onMatching = null;  // called when a search starts matching (bench/search_bench.py marks it)
   }
 
@@ -121,9 +166,11 @@
     this.docs = docs;
     this.trials = docs.trials;  // columns of small numbers, read as they are (nothing to unpack per trial)
     this.count = this.trials.id.length;
+    this.lists = {};            // "phases" / "conditions" / "countries" -> Lists
+    ["phases", "conditions", "countries"].forEach(function (k) { self.lists[k] = new Lists(docs.trials[k], self.count); });
     this.idNumbers = decodeDelta(this.trials.id);
     this.idDigits = null;       // "07177911" per trial, made on the first ID query
-    this.conditionKeys = docs.tables.conditions.map(normalise);
+    this.conditionKeys = null;  // the condition names normalised, made on the first condition filter
     this.code = {};             // "status" / "phase" / "sex" -> value -> code
     ["status", "phase", "sex"].forEach(function (k) {
       var m = {};
@@ -144,7 +191,7 @@
       var files = [this.fetchJSON(id + ".json")];
       if (kind === "names") { files.push(this.fetchJSON("members/" + n + ".json")); }
       this.shards[id] = Promise.all(files).then(function (data) {
-        return { kind: kind, n: n, index: self.lunr.Index.load(data[0]), members: data[1] || null, lists: {} };
+        return { kind: kind, n: n, index: new Shard(self.lunr, data[0]), members: data[1] || null, lists: {} };
       });
       this.shards[id].catch(function () { delete self.shards[id]; });
     }
@@ -227,7 +274,7 @@
   /* Trials of a name in docs.json's table `code` ("c" conditions, "n" countries), by position. */
   Engine.prototype.tableTrials = function (code, n) {
     if (!this.byTable[code]) {
-      var column = code === "c" ? this.trials.conditions : this.trials.countries;
+      var column = (code === "c" ? this.lists.conditions : this.lists.countries).all();
       var size = code === "c" ? this.docs.tables.conditions.length : this.docs.tables.countries.length;
       var lists = [];
       for (var i = 0; i < size; i++) { lists.push([]); }
@@ -258,28 +305,76 @@
     return boosts;
   };
 
+  /* One index shard, as this engine searches it: each file is a lunr.js 2.3.9 serialised
+     index (lunr.Index.load loads it; the tests do), and this keeps what lunr.Index.load makes of
+     it for lunr.Index.query to expand query terms (the same lunr.TokenSet, built the same way)
+     and the postings and document vectors in their plain form, without lunr.Index.query's
+     per-document objects (a lunr.Vector per document, then per match a MatchData and a result,
+     then a sort): for a word such as "cancer", in thousands of titles, those were most of the
+     time a search took (see dotProducts). */
+  function Shard(lunr, data) {
+    if (data.version !== lunr.version) {
+      lunr.utils.warn("Version mismatch when loading serialised index. Current version of lunr '" +
+        lunr.version + "' does not match serialized index '" + data.version + "'");
+    }
+    var builder = new lunr.TokenSet.Builder(), postings = Object.create(null);
+    data.invertedIndex.forEach(function (entry) {  // sorted by term, as lunr.Index.load needs them
+      builder.insert(entry[0]);
+      postings[entry[0]] = entry[1]._index;
+    });
+    builder.finish();
+    this.fields = data.fields;
+    this.tokenSet = builder.root;
+    this.termIndex = postings;             // term -> its position in the document vectors
+    this.terms = data.invertedIndex.length;
+    var vectors = data.fieldVectors;       // [["t/12", [term index, weight, ...]], ...]
+    this.refs = new Int32Array(vectors.length);
+    this.vectors = new Array(vectors.length);
+    for (var i = 0; i < vectors.length; i++) {
+      var key = vectors[i][0];
+      this.refs[i] = +key.slice(key.indexOf("/") + 1);  // refs are numbers (see ssg/search/shards.py)
+      this.vectors[i] = vectors[i][1];
+    }
+  }
+
+  /* lunr.Index.query's scores, without its division. For optional clauses, the only kind this
+     engine uses, lunr scores a document by dot(query vector, document vector) / |query vector|,
+     where the query vector holds, for each term the clauses expand to, the sum of their boosts
+     (see expand). The dot product is summed as lunr.Vector.dot sums it, in term order.
+     Calls add(ref, dot) for each document that has one of the terms. */
+  function dotProducts(shard, boosts, add) {
+    var query = new Float64Array(shard.terms), vectors = shard.vectors, refs = shard.refs;
+    Object.keys(boosts).forEach(function (term) { query[shard.termIndex[term]] = boosts[term]; });
+    for (var d = 0; d < vectors.length; d++) {  // a document has few terms in one shard
+      var elements = vectors[d], dot = 0, found = false;
+      for (var i = 0; i < elements.length; i += 2) {
+        var q = query[elements[i]];
+        if (q !== 0) { dot += q * elements[i + 1]; found = true; }
+      }
+      if (found) { add(refs[d], dot); }
+    }
+  }
+
   /* The trials the clauses match in the given shards, with their scores (Hits). Adds the index
      terms that matched to `terms` (for highlighting).
      lunr.js divides a score by the magnitude of the query vector, made of the terms the word
      expands to in that one shard. A word that spans several shards of an index (a short prefix,
-     a typo) is scored as the unsharded index would: each shard's scores are multiplied back by
-     its own magnitude and divided by that of all of them together. */
+     a typo) is scored as the unsharded index would: by the magnitude over all of them. */
   Engine.prototype.matchShards = function (shards, clauses, terms) {
     var self = this, hits = new Hits(this.count), matched = [], norm2 = {};
     shards.forEach(function (shard) {
-      var results = shard.index.query(clauses);
-      if (!results.length) { return; }
-      var boosts = self.expand(shard.index, clauses), n2 = 0;
-      Object.keys(boosts).forEach(function (t) { terms.add(t); n2 += boosts[t] * boosts[t]; });
+      var boosts = self.expand(shard.index, clauses), n2 = 0, names = Object.keys(boosts);
+      if (!names.length) { return; }
+      names.forEach(function (t) { terms.add(t); n2 += boosts[t] * boosts[t]; });
       norm2[shard.kind] = (norm2[shard.kind] || 0) + n2;
-      matched.push({ shard: shard, results: results, norm: Math.sqrt(n2) });
+      matched.push({ shard: shard, boosts: boosts });
     });
     matched.forEach(function (m) {
-      var factor = m.norm / Math.sqrt(norm2[m.shard.kind]);
-      m.results.forEach(function (r) {
-        var score = r.score * factor;
-        if (m.shard.kind !== "names") { hits.add(+r.ref, score); return; }
-        var list = self.nameTrials(m.shard, +r.ref);
+      var norm = Math.sqrt(norm2[m.shard.kind]), names = m.shard.kind === "names";
+      dotProducts(m.shard.index, m.boosts, function (ref, dot) {
+        var score = dot / norm;
+        if (!names) { hits.add(ref, score); return; }
+        var list = self.nameTrials(m.shard, ref);
         for (var i = 0; i < list.length; i++) { hits.add(list[i], score); }
       });
     });
@@ -308,8 +403,7 @@
   };
 
   /* Every word must match (in any field); scores add up. Returns a Promise of
-     {positions: [..] best first, or null for "no words: every trial", terms: Set,
-      scores: Float64Array by position}. */
+     {hits: Hits, or null for "no words: every trial", terms: Set}. */
   Engine.prototype.search = function (query) {
     var self = this, words = this.words(query), terms = new Set();
     var ready = this.load();
@@ -321,7 +415,7 @@
     });
     return Promise.all([ready, first]).then(function () {
       if (self.onMatching) { self.onMatching(); }
-      if (!words.length) { return { positions: null, terms: terms, scores: null }; }
+      if (!words.length) { return { hits: null, terms: terms }; }
       var total = null, i = 0;
       function next() {
         if (i >= words.length || (total !== null && !total.pos.length)) { return Promise.resolve(); }
@@ -330,18 +424,60 @@
           return next();
         });
       }
-      return next().then(function () {
-        var score = total.score;
-        var positions = total.pos.slice().sort(function (a, b) { return (score[b] - score[a]) || (a - b); });
-        return { positions: positions, terms: terms, scores: score };
-      });
+      return next().then(function () { return { hits: total, terms: terms }; });
     });
   };
+
+  /* The trials found, best first: `count`, and `slice(start, end)` ranks only as far as asked.
+     A common word matches thousands of trials of which a page shows 20: those are picked in one
+     pass, and the rest sorted only when "Show more" wants them. `positions` (all, ranked) and
+     `scores` (by position, null when there were no words to score) are there for the tests.
+     `found`: the positions, in any order (or, without scores, in the order to show). */
+  var PICK_AT_MOST = 40;  // up to two pages are picked in a pass, more are sorted
+
+  function Ranking(found, scores, terms) {
+    this.found = found;
+    this.scores = scores;
+    this.terms = terms;
+    this.count = found.length;
+    this.ranked = scores ? [] : found;  // the best first, as far as ranked
+    this.sorted = !scores;
+  }
+  Ranking.prototype.before = function (a, b) {  // a ranks before b: higher score, then site order
+    var s = this.scores;
+    return s[a] > s[b] || (s[a] === s[b] && a < b);
+  };
+  Ranking.prototype.slice = function (start, end) {
+    end = Math.min(end, this.count);
+    if (end > this.ranked.length && !this.sorted) {
+      if (end <= PICK_AT_MOST) { this.ranked = this.best(end); } else { this.sortAll(); }
+    }
+    return this.ranked.slice(start, end);
+  };
+  Ranking.prototype.best = function (k) {  // the k best, in order: one pass, k kept in order
+    var top = [], self = this;
+    this.found.forEach(function (p) {
+      if (top.length === k && !self.before(p, top[k - 1])) { return; }
+      var lo = 0, hi = top.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (self.before(p, top[mid])) { hi = mid; } else { lo = mid + 1; } }
+      top.splice(lo, 0, p);
+      if (top.length > k) { top.pop(); }
+    });
+    return top;
+  };
+  Ranking.prototype.sortAll = function () {
+    var s = this.scores;
+    this.ranked = this.found.slice().sort(function (a, b) { return (s[b] - s[a]) || (a - b); });
+    this.sorted = true;
+  };
+  Object.defineProperty(Ranking.prototype, "positions", {
+    get: function () { if (!this.sorted) { this.sortAll(); } return this.ranked; }
+  });
 
   /* A test of trial positions against the filters f: {status, phase, condition, country, age,
      sex, healthy}, with every filter turned into codes once. */
   Engine.prototype.filter = function (f) {
-    var t = this.trials, code = this.code, openCode = this.openCode, tests = [];
+    var t = this.trials, lists = this.lists, code = this.code, openCode = this.openCode, tests = [];
     if (f.status) {
       var status = code.status[f.status];
       tests.push(f.status === "open" ? function (pos) { return openCode[t.status[pos]]; }
@@ -349,16 +485,20 @@
     }
     if (f.phase) {
       var phase = code.phase[f.phase];
-      tests.push(function (pos) { return t.phases[pos].indexOf(phase) >= 0; });
+      var phases = lists.phases.all();
+      tests.push(function (pos) { return phases[pos].indexOf(phase) >= 0; });
     }
     if (f.condition) {
       var want = normalise(f.condition);
+      if (!this.conditionKeys) { this.conditionKeys = this.docs.tables.conditions.map(normalise); }
       var hit = this.conditionKeys.map(function (k) { return k.indexOf(want) >= 0; });
-      tests.push(function (pos) { return t.conditions[pos].some(function (c) { return hit[c]; }); });
+      var conditions = lists.conditions.all();
+      tests.push(function (pos) { return conditions[pos].some(function (c) { return hit[c]; }); });
     }
     if (f.country) {
       var country = this.docs.tables.countries.indexOf(f.country);
-      tests.push(function (pos) { return t.countries[pos].indexOf(country) >= 0; });
+      var countries = lists.countries.all();
+      tests.push(function (pos) { return countries[pos].indexOf(country) >= 0; });
     }
     if (f.age !== null && f.age !== undefined && f.age !== "" && !isNaN(f.age)) {
       var age = Number(f.age);
@@ -375,18 +515,20 @@
     return function (pos) { return tests.every(function (test) { return test(pos); }); };
   };
 
-  /* Positions matching the query and filters; no words lists every trial, open ones first. */
+  /* The trials matching the query and filters (a Ranking); no words lists every trial, open
+     ones first. */
   Engine.prototype.find = function (query, filters) {
     var self = this;
     return this.search(query).then(function (r) {
-      var all = r.positions;
-      if (all === null) {
+      var keep = self.filter(filters || {});
+      if (r.hits === null) {
         var open = [], rest = [];
-        for (var i = 0; i < self.count; i++) { (self.openCode[self.trials.status[i]] ? open : rest).push(i); }
-        all = open.concat(rest);
+        for (var i = 0; i < self.count; i++) {
+          if (keep(i)) { (self.openCode[self.trials.status[i]] ? open : rest).push(i); }
+        }
+        return new Ranking(open.concat(rest), null, r.terms);
       }
-      r.positions = all.filter(self.filter(filters || {}));
-      return r;
+      return new Ranking(r.hits.pos.filter(keep), r.hits.score, r.terms);
     });
   };
 
@@ -409,16 +551,16 @@
 
   /* Everything a result line shows. */
   Engine.prototype.result = function (pos) {
-    var d = this.docs, t = this.trials, id = this.id(pos), status = this.statusOf(pos);
+    var d = this.docs, lists = this.lists, id = this.id(pos), status = this.statusOf(pos);
     return this.text(pos).then(function (text) {
       return {
         id: id,
         url: d.trial_url.replace("{id}", id),
         status: status,
         statusWords: d.labels.status[status] || status,
-        phases: t.phases[pos].map(function (c) { var p = d.codes.phase[c]; return d.labels.phase[p] || p; }),
-        conditions: t.conditions[pos].map(function (c) { return d.tables.conditions[c]; }),
-        countries: t.countries[pos].map(function (c) { return d.tables.countries[c]; }),
+        phases: lists.phases.at(pos).map(function (c) { var p = d.codes.phase[c]; return d.labels.phase[p] || p; }),
+        conditions: lists.conditions.at(pos).map(function (c) { return d.tables.conditions[c]; }),
+        countries: lists.countries.at(pos).map(function (c) { return d.tables.countries[c]; }),
         title: text.title,
         summary: text.summary,
         places: text.places
@@ -428,11 +570,18 @@
 
   /* Should `word` (as it appears on screen) be marked, given the index terms the query matched? */
   Engine.prototype.isHit = function (word, terms) {
-    var n = normalise(word);
-    return !!n && (terms.has(n) || terms.has(this.stem(n)));
+    var forms = this.forms.get(word);
+    if (!forms) {  // normalising and stemming each word on screen was slower than the search itself
+      var n = normalise(word);
+      forms = n ? [n, this.stem(n)] : [];
+      if (this.forms.size > 50000) { this.forms.clear(); }
+      this.forms.set(word, forms);
+    }
+    return forms.length > 0 && (terms.has(forms[0]) || terms.has(forms[1]));
   };
 
-  return { normalise: normalise, Engine: Engine, decodeDelta: decodeDelta, shardsUnder: shardsUnder };
+  return { normalise: normalise, Engine: Engine, Ranking: Ranking, Lists: Lists, Shard: Shard, dotProducts: dotProducts,
+    decodeDelta: decodeDelta, shardsUnder: shardsUnder };
 }));
 
 /* The page: form <-> URL, results as you type, announcements. */
@@ -471,7 +620,7 @@
     return p;
   };
   engine.onMatching = function () { engine.onMatching = null; mark("matching"); };
-  var current = { positions: [], terms: new Set() };
+  var current = new window.ssgSearch.Ranking([], null, new Set());
   var shown = 0;
   var generation = 0;      // a newer search makes older, slower ones drop their results
   var firstResultMarked = false;
@@ -620,11 +769,19 @@
   /* The next page of results, each shown as soon as it and those before it have their text
      (a result's title lives in a text shard fetched on demand). */
   function showMore(gen) {
-    var slice = current.positions.slice(shown, shown + pageSize);
-    var pending = slice.map(function (pos) { return engine.result(pos); });
+    var slice = current.slice(shown, shown + pageSize), pending = [];
+    function result(i) {
+      if (!pending[i]) { pending[i] = engine.result(slice[i]); }
+      return pending[i];
+    }
+    // The first result's text shard is fetched alone: twenty responses arriving and parsed at
+    // once held its drawing back by tens of milliseconds. The rest are asked for once it is drawn.
     var chain = Promise.resolve();
-    pending.forEach(function (p) {
-      chain = chain.then(function () { return p; }).then(function (r) {
+    slice.forEach(function (pos, i) {
+      chain = chain.then(function () {
+        if (i === 1) { for (var j = 1; j < slice.length; j++) { result(j); } }
+        return result(i);
+      }).then(function (r) {
         if (gen !== generation) { return; }
         list.appendChild(renderResult(r));
         shown += 1;
@@ -632,7 +789,7 @@
       });
     });
     return chain.then(function () {
-      if (gen === generation) { more.hidden = shown >= current.positions.length; }
+      if (gen === generation) { more.hidden = shown >= current.count; }
     });
   }
 
@@ -653,7 +810,7 @@
       current.country = state.country || null;
       shown = 0;
       list.textContent = "";
-      return showMore(gen).then(function () { if (gen === generation) { announce(r.positions.length, state); } });
+      return showMore(gen).then(function () { if (gen === generation) { announce(r.count, state); } });
     }).catch(function (err) {
       if (gen !== generation) { return; }
       countEl.textContent = "Search could not load its index (" + err.message + "). Browse by condition or sponsor instead.";
@@ -687,7 +844,7 @@
   more.addEventListener("click", function () {
     var first = shown;
     showMore(generation).then(function () {
-      announce(current.positions.length, readForm());
+      announce(current.count, readForm());
       var link = list.children[first] && list.children[first].querySelector("a");
       if (link) { link.focus(); }  // keyboard users continue where the new results start
     });
