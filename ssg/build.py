@@ -35,7 +35,7 @@ import importlib
 import importlib.util
 import os
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -163,16 +163,17 @@ def load_keyed(trials_dir: Path, report: BuildReport, progress: Progress | None 
     if early is not None and todo:
         warm_up_plain()  # before the workers fork, so that they share the dictionary
     tasks = [(str(files[i]), keys[i]) for i in todo]
-    for i, (status, value, summary) in zip(todo, parallel.ordered_map(
-            _parse_task, tasks, jobs=jobs, state={"cache": cache, "summarise": early is not None})):
-        results[i] = result = (status, parallel.receive(value) if status == "ok" else value)
-        if cache and keys[i] and result[0] == "ok":
-            cache.remember("record", keys[i], result[1])  # stored by the worker
-        if summary is not None:
-            summarised[i] = parallel.receive(summary)
-        done += 1
-        if progress:
-            progress("load", done, len(files))
+    with closing(parallel.ordered_map(_parse_task, tasks, jobs=jobs,
+                                      state={"cache": cache, "summarise": early is not None})) as parsed:
+        for i, (status, value, summary) in zip(todo, parsed, strict=True):
+            results[i] = result = (status, parallel.receive(value) if status == "ok" else value)
+            if cache and keys[i] and result[0] == "ok":
+                cache.remember("record", keys[i], result[1])  # stored by the worker
+            if summary is not None:
+                summarised[i] = parallel.receive(summary)
+            done += 1
+            if progress:
+                progress("load", done, len(files))
     out = []
     for i, (p, k, (status, value)) in enumerate(zip(files, keys, results)):
         if status == "ok":
@@ -281,12 +282,13 @@ def summarise_all(trials: list[Trial], report: BuildReport, *, jobs: int = 1, ca
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
         warm_up_plain()
-    for i, result in zip(todo, parallel.ordered_map(_summary_by_index, todo, jobs=jobs,
-                                                    state={"trials": trials, "cache": cache, "keys": keys},
-                                                    chunksize=32, chunks_per_worker=max(1, PAGES_PER_WORKER // 32))):
-        results[i] = result = parallel.receive(result)
-        if cache and keys:
-            cache.remember("plain", keys[trials[i].nct_id], result)  # stored by the worker
+    with closing(parallel.ordered_map(_summary_by_index, todo, jobs=jobs,
+                                      state={"trials": trials, "cache": cache, "keys": keys},
+                                      chunksize=32, chunks_per_worker=max(1, PAGES_PER_WORKER // 32))) as made:
+        for i, result in zip(todo, made, strict=True):
+            results[i] = result = parallel.receive(result)
+            if cache and keys:
+                cache.remember("plain", keys[trials[i].nct_id], result)  # stored by the worker
     kept, summaries = [], {}
     for t, (status, value) in zip(trials, results):
         if status != "ok":
@@ -507,17 +509,19 @@ def _render_all(writer: SiteWriter, todo: list[Item], state: dict, report: Build
                 renderer.env.get_template(name)
             except jinja2.TemplateError:
                 pass  # reported, with its place, when a page uses it
-    results = parallel.ordered_map(_render_item, tasks, jobs=jobs, chunksize=chunk,
-                                   chunks_per_worker=max(1, PAGES_PER_WORKER // chunk), state=state)
-    for item, (status, value) in zip(todo, results):
-        if status != "ok":
-            raise BuildError("render", value[0], value[1])
-        if value is not None:
-            cache.record_page(item.key, value)
-        report.rendered += 1
-        report.pages += 1
-        if progress:
-            progress("render", report.pages, None)
+    # closing(): on an error the workers are stopped here, before the writer removes the folder
+    # they write into (else a worker still writing makes that removal fail).
+    with closing(parallel.ordered_map(_render_item, tasks, jobs=jobs, chunksize=chunk, state=state,
+                                      chunks_per_worker=max(1, PAGES_PER_WORKER // chunk))) as results:
+        for item, (status, value) in zip(todo, results, strict=True):
+            if status != "ok":
+                raise BuildError("render", value[0], value[1])
+            if value is not None:
+                cache.record_page(item.key, value)
+            report.rendered += 1
+            report.pages += 1
+            if progress:
+                progress("render", report.pages, None)
 
 
 class _Recorder:

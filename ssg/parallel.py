@@ -62,6 +62,9 @@ def ordered_map(fn: Callable[[Any], Any], items: Iterable, *, jobs: int, state: 
                 chunksize: int | None = None, chunks_per_worker: int | None = None) -> Iterator:
     """fn(item) for each item, in order; over ``jobs`` forked processes when that pays.
 
+    Consume it to the end or close it (``with contextlib.closing(...)``): until then the workers
+    run on and this process's garbage collector stays off.
+
     ``chunks_per_worker``: replace a worker by a fresh fork after this many chunks. A worker that
     reads the parent's objects copies every page of memory it touches (reference counts are
     written even on reads), so a long-lived worker ends up with a private copy of most of the

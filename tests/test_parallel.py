@@ -89,6 +89,39 @@ def test_errors_in_workers_are_reported_like_in_process(tmp_path):
     assert tree(out) == before
 
 
+def test_a_failed_render_stops_its_workers_before_the_new_folder_is_removed(tmp_path, monkeypatch):
+    """Workers still writing into the folder being removed made the removal fail (a CI run), and a
+    pool left running kept this process's garbage collector off."""
+    import gc
+    import multiprocessing
+
+    from ssg.write import SiteWriter
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    handout = templates / "handout.html"
+    handout.write_text(handout.read_text().replace("{% block content %}", "{% block content %}{{ no_such_name }}", 1))
+    alive_at_abort = []
+    abort = SiteWriter.abort
+
+    def watched_abort(self):
+        alive_at_abort.append(multiprocessing.active_children())
+        abort(self)
+
+    monkeypatch.setattr(SiteWriter, "abort", watched_abort)
+    report = build_site(CONTENT, tmp_path / "site", jobs=2, templates_dir=templates)
+    assert report.exit_code == 1 and alive_at_abort == [[]]
+    assert gc.isenabled()
+
+
+def test_a_finished_build_leaves_no_worker_and_the_collector_on(tmp_path):
+    import gc
+    import multiprocessing
+
+    report = build_site(CONTENT, tmp_path / "site", jobs=2)
+    assert report.exit_code == 0 and multiprocessing.active_children() == [] and gc.isenabled()
+
+
 def test_workers_store_what_they_make_in_the_cache(tmp_path):
     """Parsed records, summaries and pages made in worker processes land in the cache: a new
     process (a fresh BuildCache on the same folder) rebuilds without parsing or rendering anything."""
