@@ -564,6 +564,12 @@ def _text_of(fragment: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
+def prepare() -> None:
+    """Build the match tables now (~70 ms). A build calls this before it forks its render
+    workers, so they share one copy instead of each building its own."""
+    _quick_tables()
+
+
 def annotate(
     fragment: str,
     glossary_href: str,

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from ssg.plain.glossary import annotate, annotate_each
+from ssg.plain.glossary import annotate, annotate_each, prepare as prepare_glossary
 from ssg.render import words
 from ssg.render.fragments import li, site_lists, text
 from ssg.render.links import page_href
@@ -99,6 +99,7 @@ class Renderer:
             **chrome_links(site),
         )
         self._hrefs_by_depth: dict[int, dict[str, str]] = {}  # see ssg.render.links
+        prepare_glossary()  # here, before any worker forks from this process (see prepare)
 
     def link_base(self, page_path: str):
         """(root, href) for a page: relative links, or rooted ones for a page served at any depth."""
