@@ -1,17 +1,21 @@
 """One-record incremental rebuild benchmark.
 
-    python -m bench.incremental_bench --n 1000 [--work DIR] [--jobs N] [--verify]
+    python -m bench.incremental_bench --n 1000 [--work DIR] [--jobs N] [--runs R] [--verify]
 
 Generates N synthetic trials (bench.corpus) unless DIR/content exists, builds once with a cache,
-then changes one record's title and times the rebuild twice: as `ssg build` in a new process (reads
-the cache from disk) and in a process that keeps the cache in memory between builds (as `ssg serve`
-does). --verify compares the incremental tree with a clean build's, file by file.
+then changes one record's title and times the rebuild R times each (medians printed): as
+`ssg build` in a new process (reads the cache from disk) and in a process that keeps the cache in
+memory between builds (as `ssg serve` does). Wall seconds, and for a serve rebuild the CPU
+seconds of the building process and of its child processes (render workers, the search child). --verify
+compares the incremental tree with a clean build's, file by file.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
+import statistics
 import shutil
 import subprocess
 import sys
@@ -45,6 +49,12 @@ def touch_one(content: Path, n: int) -> Path:
     raise SystemExit(f"no title word found in {record}")
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """(this process, its finished children): user + system CPU seconds."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -54,6 +64,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / "work" / "incremental")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--runs", type=int, default=3, help="rebuilds timed of each kind (medians printed)")
     ap.add_argument("--verify", action="store_true")
     args = ap.parse_args()
     work = args.work / f"n{args.n}"
@@ -69,20 +80,31 @@ def main() -> int:
             shutil.rmtree(p)
     print(f"clean build with cache, N={args.n}, jobs={args.jobs}: {cli_build(content, out, cache, args.jobs):.2f} s")
     print(f"rebuild, nothing changed (new process): {cli_build(content, out, cache, args.jobs):.2f} s")
-    time.sleep(2.1)  # let the record's mtime leave the racy window, as between real edits
-    touch_one(content, 1)
-    print(f"rebuild after one record changed (new process): {cli_build(content, out, cache, args.jobs, True):.2f} s")
+    new_process = []
+    for i in range(args.runs):
+        time.sleep(2.1)  # let the record's mtime leave the racy window, as between real edits
+        touch_one(content, i + 1)
+        new_process.append(cli_build(content, out, cache, args.jobs, timings=(i == args.runs - 1)))
+        print(f"rebuild after one record changed (new process): {new_process[-1]:.2f} s")
 
     mem = BuildCache(cache, session=True)  # one process, many builds, as ssg serve: the cache stays in memory too
     build_site(content, out, cache=mem, jobs=args.jobs)
-    for i in (2, 3):
-        touch_one(content, i)
-        start = time.perf_counter()
+    walls, cpus, kids = [], [], []
+    for i in range(args.runs):
+        touch_one(content, 100 + i)
+        start, (cpu, kid) = time.perf_counter(), cpu_seconds()
         report = build_site(content, out, cache=mem, jobs=args.jobs)
-        took = time.perf_counter() - start
-        print(f"rebuild after one record changed (in memory, as ssg serve): {took:.2f} s "
-              f"({report.rendered} pages rendered, {report.reused} reused)")
-        print(format_timings(report))
+        walls.append(time.perf_counter() - start)
+        cpu_end, kid_end = cpu_seconds()
+        cpus.append(cpu_end - cpu)
+        kids.append(kid_end - kid)
+        print(f"rebuild after one record changed (in memory, as ssg serve): {walls[-1]:.2f} s, CPU {cpus[-1]:.2f} s "
+              f"+ {kids[-1]:.2f} s in child processes ({report.rendered} pages rendered, {report.reused} reused)")
+    print(format_timings(report))
+    print(f"median of {args.runs}: new process {statistics.median(new_process):.2f} s; "
+          f"in memory {statistics.median(walls):.2f} s (CPU {statistics.median(cpus):.2f} s "
+          f"+ {statistics.median(kids):.2f} s in children); "
+          f"load average {os.getloadavg()[0]:.2f}")
     if args.verify:
         clean = work / "clean"
         if clean.exists():

@@ -16,7 +16,8 @@ Per query it reports the files fetched before the first result (the data, lunr.m
 search.js) and their gzip size (level 6, what a static host typically serves), and:
   dl     when the last file requested before matching began finished downloading: docs.json
          and the index shards of the query's words (performance mark
-         "ssg-search:matching" is set when the engine starts matching);
+         "ssg-search:matching" is set when the engine starts matching; when the manifest gives
+         the number of trials that may be before docs.json is in, and dl still counts it);
   first  when the first result was on screen (performance mark "ssg-search:first-result");
   after  first - dl: JSON parsing, loading the shards, matching, fetching what the query turned
          out to need (shards of a later stage, the result's text shard; from localhost),

@@ -43,7 +43,7 @@ from pathlib import Path
 
 import ssg
 from ssg import parallel
-from ssg.cache import BuildCache, code_version, digest
+from ssg.cache import BuildCache, code_version, collector_paused, digest
 from ssg.config import ConfigError, SiteConfig, load_config
 from ssg.errors import BuildError, OutputDirRefused, ParseError
 from ssg.model import Trial
@@ -149,14 +149,15 @@ def load_keyed(trials_dir: Path, report: BuildReport, progress: Progress | None 
     absolute = _absolute_paths(trials_dir, files)
     for p, where in zip(files, absolute):
         try:
-            keys.append(digest("record", code, str(p), cache.file_digest(p, where)) if cache else None)
+            keys.append(_item_key("record", code, str(p), cache.file_digest(p, where)) if cache else None)
         except OSError:
             keys.append(None)  # unreadable: parse_file reports why
     if cache:
         cache.forget_files(set(absolute))
-    results: list[tuple[str, object] | None] = [
-        (("ok", t) if (t := cache.get("record", k)) is not None else None) if cache and k else None
-        for k in keys]
+    with collector_paused():
+        results: list[tuple[str, object] | None] = [
+            (("ok", t) if (t := cache.get("record", k)) is not None else None) if cache and k else None
+            for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
     done = len(files) - len(todo)
     summarised: dict[int, object] = {}
@@ -225,7 +226,7 @@ def trial_keys(keyed: list[tuple[str, Trial]]) -> dict[str, str]:
     by_id: dict[str, list[str]] = {}
     for key, t in keyed:
         by_id.setdefault(t.nct_id, []).append(key)
-    return {nct: digest("trial", *ks) for nct, ks in by_id.items()}
+    return {nct: _item_key("trial", *ks) for nct, ks in by_id.items()}
 
 
 def _summary_task(trial: Trial) -> tuple[str, object]:
@@ -271,14 +272,15 @@ def summarise_all(trials: list[Trial], report: BuildReport, *, jobs: int = 1, ca
         report.warnings.append("warning: ssg.plain is not available; trial pages have no plain summary")
         return trials, {}
     results: list[tuple[str, object] | None] = [None] * len(trials)
-    for i, t in enumerate(trials):
-        made = early.get(t.nct_id) if early and keys else None
-        if made is not None and digest("trial", made[0]) == keys[t.nct_id]:
-            results[i] = made[1]
-            if cache:
-                cache.remember("plain", keys[t.nct_id], made[1])  # stored by the worker
-        elif cache and keys:
-            results[i] = cache.get("plain", keys[t.nct_id])
+    with collector_paused():
+        for i, t in enumerate(trials):
+            made = early.get(t.nct_id) if early and keys else None
+            if made is not None and _item_key("trial", made[0]) == keys[t.nct_id]:
+                results[i] = made[1]
+                if cache:
+                    cache.remember("plain", keys[t.nct_id], made[1])  # stored by the worker
+            elif cache and keys:
+                results[i] = cache.get("plain", keys[t.nct_id])
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
         warm_up_plain()
@@ -366,13 +368,21 @@ class Item:
     key: str  # hash of every input of the page (see "Keys" above)
 
 
-def _term_key(term: Term, memo: dict[int, str] | None = None) -> str:
-    """A key over a Term; ``memo`` (by id, for one build's Site) since a term is shared by many trials."""
-    if memo is not None and (k := memo.get(id(term))) is not None:
-        return k
+# id(Term) -> (Term, key): Terms live on between rebuilds (ssg.site.taxonomy keeps the last
+# taxonomy), and holding each Term here keeps its id from being reused by another object.
+_term_keys: dict[int, tuple[Term, str]] = {}
+
+
+def _term_key(term: Term) -> str:
+    """A key over a Term (name, slug, members); worked out once per Term object (a term is
+    shared by many trials, and by the builds of a session)."""
+    known = _term_keys.get(id(term))
+    if known is not None and known[0] is term:
+        return known[1]
+    if len(_term_keys) > 100_000:
+        _term_keys.clear()
     k = digest("term", term.name, term.slug, term.inferred, *term.nct_ids)
-    if memo is not None:
-        memo[id(term)] = k
+    _term_keys[id(term)] = (term, k)
     return k
 
 
@@ -389,31 +399,46 @@ def _item_key(*parts: object) -> str:
     return key
 
 
+# NCT ID -> (inputs, its items) of the last plan: ssg serve plans ~20,000 pages per rebuild,
+# nearly all as before.
+_planned: dict[str, tuple] = {}
+
+
 def plan_items(site: Site, modules: dict[str, object], env: dict[str, str], keys: dict[str, str]) -> list[Item]:
     """The per-item pages in a fixed order, each with its key."""
     from ssg.site import urls
 
+    global _planned
     items: list[Item] = []
-    memo: dict[int, str] = {}
-
-    def tkey(term: Term) -> str:
-        return _term_key(term, memo)
+    tkey = _term_key
+    pages, handouts = "ssg.site.pages" in modules, "ssg.handout" in modules
+    planned: dict[str, tuple] = {}
 
     # A trial's page and its handout side by side, so one worker renders both and only that
     # worker touches (and so copies) the trial's memory.
     for i, e in enumerate(site.entries):
         nct = e.trial.nct_id
-        if "ssg.site.pages" in modules:
-            related = []
-            for r in e.trial.related:
-                other = r.nct_id.strip()
-                related += [other, keys.get(other, "-") if site.entry(other) else "-"]
-            items.append(Item("trial", i, urls.trial_path(nct), _item_key(
-                "trial.html", env["trial"], keys[nct], *[tkey(t) for t in e.conditions], "|",
-                *[tkey(t) for t in e.sponsors], "|", *related)))
-        if "ssg.handout" in modules:
-            items.append(Item("handout", i, urls.handout_path(nct), _item_key("handout.html", env["handout"], keys[nct])))
-    if "ssg.site.pages" in modules:
+        related = []
+        for r in e.trial.related if pages else ():
+            other = r.nct_id.strip()
+            related += [other, keys.get(other, "-") if site.entry(other) else "-"]
+        # Everything the two items are made from (the Terms by identity: see _term_key).
+        inputs = (i, pages, handouts, env["trial"], env["handout"], keys[nct], e.conditions, e.sponsors, *related)
+        known = _planned.get(nct)
+        if known is None or known[0] != inputs:
+            made = []
+            if pages:
+                made.append(Item("trial", i, urls.trial_path(nct), _item_key(
+                    "trial.html", env["trial"], keys[nct], *[tkey(t) for t in e.conditions], "|",
+                    *[tkey(t) for t in e.sponsors], "|", *related)))
+            if handouts:
+                made.append(Item("handout", i, urls.handout_path(nct),
+                                 _item_key("handout.html", env["handout"], keys[nct])))
+            known = (inputs, made)
+        planned[nct] = known
+        items += known[1]
+    _planned = planned
+    if pages:
         for kind, terms, path_of in (("condition", site.conditions, urls.condition_path),
                                      ("sponsor", site.sponsors, urls.sponsor_path)):
             for i, t in enumerate(terms):
@@ -540,26 +565,35 @@ class _Recorder:
         self.made.append((ns, key, value))
         self.cache.store(ns, key, value)
 
+    def keep(self, entries) -> None:
+        self.uses.extend(entries)
 
-def _search_files(entries: tuple, cache: BuildCache | None, known: list | None) -> tuple:
-    """(search files, cache entries used, cache entries made, facts made or None): in a
-    background child, or here. ``known``: each entry's search facts where the caller has them."""
+
+def _search_files(entries: tuple, cache: BuildCache | None, key: str | None, known: list | None, memo=None) -> tuple:
+    """(search files, cache entries used, cache entries made, facts made or None, what the memo
+    made or None): in a background child, or here. ``known``: each entry's search facts where
+    the caller has them; ``memo``: the session's ssg.search.SearchMemo. One value, so one pickle:
+    the facts in it and in the memo's part stay one object each in the parent."""
     from ssg.search import data_files
     from ssg.search.documents import facts_of
 
     known = known or [None] * len(entries)
-    made_facts = {i: facts_of(e) for i, (e, f) in enumerate(zip(entries, known)) if f is None}
+    with collector_paused():  # as data_files does: nothing here makes reference cycles
+        made_facts = {i: facts_of(e) for i, (e, f) in enumerate(zip(entries, known)) if f is None}
     facts = [made_facts.get(i, f) for i, f in enumerate(known)]
     recorder = _Recorder(cache) if cache else None
-    data = data_files(entries, cache=recorder, facts=facts)
+    data = data_files(entries, cache=recorder, facts=facts, memo=memo)
+    if cache is not None:
+        cache.store("search", key, (data, recorder.uses))  # the file half, off the parent's path
     return (data, (recorder.uses if recorder else []), (recorder.made if recorder else []),
-            made_facts if cache is not None and cache.session else None)
+            made_facts if cache is not None and cache.session else None, memo.take() if memo else None)
 
 
 class _FactsMemo:
     """Each trial's search facts, kept while a session (ssg serve) rebuilds: NCT ID -> (trial,
-    plain summary, condition and sponsor names, facts). Valid while the entry holds those very
-    objects (the cache hands the same Trial and summary back for an unchanged record) and names."""
+    plain summary, condition and sponsor names, facts, condition and sponsor Terms). Valid while
+    the entry holds those very objects (the cache hands the same Trial and summary back for an
+    unchanged record) and names."""
 
     def __init__(self):
         self.by_id: dict[str, tuple] = {}
@@ -572,19 +606,36 @@ class _FactsMemo:
         out = []
         for e in entries:
             m = self.by_id.get(e.trial.nct_id)
-            ok = m is not None and m[0] is e.trial and m[1] is e.plain and m[2] == self._names(e)
+            ok = (m is not None and m[0] is e.trial and m[1] is e.plain
+                  and ((m[4] is e.conditions and m[5] is e.sponsors) or m[2] == self._names(e)))
             out.append(m[3] if ok else None)
         return out
 
     def update(self, entries, made: dict[int, object]) -> None:
-        current = {e.trial.nct_id for e in entries}
-        self.by_id = {k: v for k, v in self.by_id.items() if k in current}
+        by_id = self.by_id
+        for e in entries:  # note the entry's term tuples: the same objects while the taxonomy is
+            m = by_id.get(e.trial.nct_id)
+            if m is not None and (m[4] is not e.conditions or m[5] is not e.sponsors):
+                by_id[e.trial.nct_id] = (*m[:4], e.conditions, e.sponsors)
         for i, facts in made.items():
             e = entries[i]
-            self.by_id[e.trial.nct_id] = (e.trial, e.plain, self._names(e), facts)
+            by_id[e.trial.nct_id] = (e.trial, e.plain, self._names(e), facts, e.conditions, e.sponsors)
+        if len(by_id) > len(entries):  # some trials are gone
+            current = {e.trial.nct_id for e in entries}
+            self.by_id = {k: v for k, v in by_id.items() if k in current}
 
 
 _facts_memo = _FactsMemo()
+_search_memo = None  # the session's ssg.search.SearchMemo, made on first use
+
+
+def _session_search_memo():
+    global _search_memo
+    if _search_memo is None:
+        from ssg.search import SearchMemo
+
+        _search_memo = SearchMemo()
+    return _search_memo
 
 
 class SearchData:
@@ -597,33 +648,43 @@ class SearchData:
         self.data: dict[str, bytes] | None = None
         self.pending: parallel.Pending | None = None
         if cache:
-            memo: dict[int, str] = {}
-            self.key = digest("search", code_version(), *[
+            # Hex keys and "|" joined: unambiguous, and one hash instead of ~60,000 length prefixes.
+            self.key = digest("search", code_version(), " ".join([
                 part for e in site.entries
-                for part in (keys[e.trial.nct_id], *[_term_key(t, memo) for t in e.conditions + e.sponsors], "|")])
-            found = cache.get("search", self.key)
+                for part in (keys[e.trial.nct_id], *[_term_key(t) for t in e.conditions + e.sponsors], "|")]))
+            # A session makes the files once anyway, to fill its memo for the next change.
+            found = cache.get("search", self.key) if not (cache.session and not _session_search_memo().trials) else None
             if found is not None:
                 self.data, uses = found
                 cache.keep(uses)  # the shards stay cached for the next change
+
+    def light(self) -> bool:
+        """True when a session's memo holds the search files of the last build: a change makes
+        only the pieces it touched, a small job that may start at once, beside any render workers."""
+        return self.cache is not None and self.cache.session and bool(_session_search_memo().trials)
 
     def start(self, jobs: int) -> None:
         if self.data is None and self.pending is None:
             session = self.cache is not None and self.cache.session
             known = _facts_memo.known(self.site.entries) if session else None
-            self.pending = parallel.in_background(_search_files, self.site.entries, self.cache, known, jobs=jobs)
+            memo = _session_search_memo() if session else None
+            self.pending = parallel.in_background(_search_files, self.site.entries, self.cache, self.key, known,
+                                                  memo, jobs=jobs)
 
     def result(self) -> dict[str, bytes]:
         if self.data is None:
             self.start(jobs=1)
-            self.data, uses, made, made_facts = self.pending.result()
+            self.data, uses, made, made_facts, memo_made = self.pending.result()
             self.pending = None
             if made_facts is not None:
                 _facts_memo.update(self.site.entries, made_facts)
+            if memo_made is not None:
+                _session_search_memo().apply(memo_made, self.site.entries, self.site.entry)
             if self.cache:
                 for ns, key, value in made:
                     self.cache.remember(ns, key, value)  # stored on disk by whoever made it
                 self.cache.keep(uses)
-                self.cache.put("search", self.key, (self.data, uses))
+                self.cache.remember("search", self.key, (self.data, uses))  # stored by _search_files
         return self.data
 
     def cancel(self) -> None:
@@ -792,11 +853,18 @@ def build_site(
             raise BuildError("enrich", "--strict: nothing written because some trials failed")
         report.trials = len(site.entries)
         with timed("plan"):
-            renderer = Renderer(site, templates, build_date=date)
-            _keep_compiled(renderer.env)
             modules = dict(producers(report))
-            items = plan_items(site, modules, env_keys(config, templates, date, site), keys)
             search = SearchData(site, keys, cache) if "ssg.search" in modules else None
+            if search is not None and search.light():
+                search.start(jobs)  # the rest of the build is its head start
+            try:
+                renderer = Renderer(site, templates, build_date=date)
+                _keep_compiled(renderer.env)
+                items = plan_items(site, modules, env_keys(config, templates, date, site), keys)
+            except BaseException:
+                if search is not None:
+                    search.cancel()
+                raise
 
         with writer:  # render + write: pages stream to disk; an error discards the new folder
             try:

@@ -20,12 +20,14 @@ about the size of one site. Two builds must not share one cache folder at the sa
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -78,6 +80,23 @@ def code_version() -> str:
                 versions.append(f"{name}=-")
         _code_version = digest(tree_digest(PACKAGE_DIR, (".py", ".toml", ".js", ".json")), *versions)
     return _code_version
+
+
+@contextmanager
+def collector_paused():
+    """Reading thousands of cached objects (10,000 parsed trials: ~1 GB of objects) with the
+    cyclic collector on took 2.7 s instead of 0.9 s: it walks the growing heap again and again.
+    What was read is frozen before the collector is back on (else its first run walks it all
+    once more, ~0.7 s): those objects live to the end of the build, which freezes them anyway
+    (parallel.freeze_long_lived); reference counting still frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _stat_signature(st: os.stat_result) -> tuple:
@@ -147,9 +166,10 @@ class BuildCache:
         self.dirty_stats = False
         self.new_pages: dict[str, tuple[int, int, int]] = {}
         if self.folder is not None and not self.loaded:
-            self.stats = _load_pickle(self.folder / "stat.pkl", {})
-            self.page_index = _load_pickle(self.folder / "pages.pkl", {})
-            self.trees = _load_pickle(self.folder / "trees.pkl", {})
+            with collector_paused():
+                self.stats = _load_pickle(self.folder / "stat.pkl", {})
+                self.page_index = _load_pickle(self.folder / "pages.pkl", {})
+                self.trees = _load_pickle(self.folder / "trees.pkl", {})
             self.loaded = True
 
     def spare(self) -> Spare | None:

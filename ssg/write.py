@@ -69,12 +69,21 @@ def check_output_dir(out_dir: str | Path, *, protected: Iterable[str | Path] = (
     return out
 
 
+# Paths found safe already (a serve session writes the same ~20,000 paths build after build).
+_safe_paths: set[str] = set()
+
+
 def _safe_relpath(path: str) -> str:
     """Reject output paths that could leave the site folder or clobber the marker."""
+    if path in _safe_paths:
+        return path
     norm = posixpath.normpath(path)
     if (not path or path.startswith("/") or "\\" in path or norm != path or norm.startswith("../")
             or norm == ".." or norm == "." or norm == MARKER):
         raise BuildError("write", f"refusing output path {path!r} (must be a plain path inside the site)")
+    if len(_safe_paths) > 500_000:
+        _safe_paths.clear()
+    _safe_paths.add(path)
     return norm
 
 

@@ -298,3 +298,70 @@ def test_recycled_pages_are_never_written_through(tmp_path, project):
     assert b"Changed study" in (out / page).read_bytes()
     # The site just replaced (now the spare) still holds the old page: nothing wrote through a link.
     assert (cache_dir / "spare-site" / page).read_bytes() == before_live == spare_copy
+
+
+def change_condition(content, templates):
+    write(content, {"trials/a.json": record("NCT00000001", "First study", conditions=("Asthma", "Hay fever"))})
+
+
+def change_sponsor(content, templates):
+    write(content, {"trials/b.json": record("NCT00000002", "Second study", status="COMPLETED", sponsor="Gamma Labs")})
+
+
+SESSION_CHANGES = [change_title, change_status, change_condition, change_sponsor, delete_record, add_record,
+                   change_template, change_config]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_session_stays_exact_through_every_kind_of_change(tmp_path, project, jobs):
+    """ssg serve keeps the site model's pieces in memory between builds (taxonomies, search index
+    pieces, keys): after each change in turn the site must still equal a clean build."""
+    content, templates = project
+    out = tmp_path / "site"
+    cache = BuildCache(None, session=True)
+    build_site(content, out, templates_dir=templates, cache=cache, jobs=jobs)
+    for change in SESSION_CHANGES:
+        change(content, templates)
+        report = build_site(content, out, templates_dir=templates, cache=cache, jobs=jobs)
+        assert report.exit_code == 0, (change.__name__, report.errors)
+        assert_same_as_clean(tmp_path, content, templates, out)
+
+
+def test_a_session_makes_again_only_the_search_pieces_a_change_touched(tmp_path, project, monkeypatch):
+    """A title edit in a session rebuilds the title index only: the names index (conditions,
+    sponsors, places...) and the summary index come from the session's memo."""
+    import ssg.search
+
+    content, templates = project
+    out = tmp_path / "site"
+    cache = BuildCache(None, session=True)
+    rebuild(content, out, templates, cache)
+    built: list[str] = []
+    real = ssg.search.build_index
+    monkeypatch.setattr(ssg.search, "build_index", lambda name, *a, **k: built.append(name) or real(name, *a, **k))
+    write(content, {"trials/d.json": record("NCT00000004", "Fourth trial", conditions=("Gout",),
+                                            sponsor="Beta Health")})
+    write(content, {"trials/d.json": (content / "trials/d.json").read_text().replace(
+        "This study looks at fourth trial.", "This study looks at fourth study.")})
+    rebuild(content, out, templates, cache)
+    assert built == ["title"]
+    assert_same_as_clean(tmp_path, content, templates, out)
+
+
+def test_what_the_session_search_memo_assumes_of_the_search_files():
+    """SearchMemo (ssg.search) makes text shards chunk by chunk and index documents one trial or
+    one name at a time: that must give what the whole-site functions give. If the search files'
+    layout changes, this fails before a serve session silently goes stale."""
+    from ssg.search.documents import KINDS, SHARD, Facts, NameTable, text_shards
+    from ssg.search.index import name_docs, summary_docs, trial_docs
+
+    facts = [Facts(f"Study {i} of drug {i % 7}", f"S{i}" if i % 3 else "", f"It tests drug {i % 7}.",
+                   {k: [f"{k} {i % 5}", f"{k} {i % 11}"] for k in KINDS}) for i in range(2 * SHARD + 7)]
+    chunks = [text_shards(facts[s:s + SHARD])[0] for s in range(0, len(facts), SHARD)]
+    assert chunks == text_shards(facts)
+    assert [trial_docs([f])[0] for f in facts] == trial_docs(facts)
+    assert [summary_docs([f])[0] for f in facts] == summary_docs(facts)
+    tables = {k: NameTable.of(n for f in facts for n in f.names[k]) for k in KINDS}
+    one_by_one = [name_docs({k: NameTable([n] if k == kind else [], {}) for k in KINDS})[0]
+                  for kind in KINDS for n in tables[kind].names]
+    assert one_by_one == name_docs(tables)

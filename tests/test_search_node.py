@@ -386,3 +386,45 @@ def test_lists_columns_read_back_as_written(tmp_path, n):
     }
     for k, lists in want.items():
         assert out[k]["at"] == lists and out[k]["all"] == lists, k
+
+
+EARLY_JS = r"""
+// docs.json held back: a word's shards alone start the matching and the first result's text
+// shard; the result itself waits for docs.json (its status, phases, conditions, countries).
+const fs = require("fs"), path = require("path");
+const dir = args[0], extra = JSON.parse(args[1]);
+const read = (p) => JSON.parse(fs.readFileSync(path.join(dir, p), "utf8"));
+const manifest = Object.assign(read("manifest.json"), extra);
+const asked = [];
+let release;
+const held = new Promise((resolve) => { release = resolve; });
+const engine = new ssg.Engine(lunr, (p) => {
+  asked.push(p);
+  return p === "docs.json" ? held.then(() => read(p)) : Promise.resolve(read(p));
+}, manifest);
+let matched = false, shown = null;
+engine.find("lupus", {}).then((r) => { matched = true; return engine.result(r.slice(0, 1)[0]); })
+  .then((res) => { shown = res; });
+setTimeout(() => {
+  const before = { matched, asked: asked.slice(), shown: shown !== null };
+  release();
+  setTimeout(() => console.log(JSON.stringify({ before, after: shown && shown.id })), 50);
+}, 50);
+"""
+
+
+@pytest.mark.parametrize("given", [True, False])
+def test_matching_and_the_first_text_shard_do_not_wait_for_docs_json(tmp_path, given):
+    """With the number of trials and the text shard size in the manifest, a word is matched
+    and its first result's text asked for while docs.json is still downloading; without them
+    the engine waits for docs.json, as before."""
+    from ssg.search import data_files
+    from ssg.search.documents import SHARD
+
+    files = data_files(handmade_entries())
+    extra = {"count": len(handmade_entries()), "text": SHARD} if given else {"count": None, "text": None}
+    out = run_node_code(EARLY_JS, [str(write_files(files, tmp_path / "search")), json.dumps(extra)], tmp_path)
+    assert out["after"] == "NCT00000003"  # the same result either way
+    assert out["before"]["shown"] is False  # a result line needs docs.json
+    assert out["before"]["matched"] is given
+    assert ("text/0.json" in out["before"]["asked"]) is given

@@ -23,10 +23,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ssg.errors import BuildError
-from ssg.search.documents import (KINDS, build_store, facts_of, members_file, name_members, name_tables,
-                                  text_shards)
+from ssg.search.documents import (KINDS, SHARD, NameTable, build_store, facts_of, members_file, name_members,
+                                  name_tables, text_shards)
 from ssg.search.index import build_index, name_docs, summary_docs, trial_docs
-from ssg.search.shards import dumps
+from ssg.search.shards import Doc, dumps
 from ssg.site import urls
 from ssg.site.model import OutputFile
 
@@ -47,19 +47,20 @@ def lunr_js(path: Path = LUNR_JS) -> bytes:
                          str(path)) from None
 
 
-def data_files(entries, cache=None, facts: list | None = None) -> dict[str, bytes]:
+def data_files(entries, cache=None, facts: list | None = None, memo: SearchMemo | None = None) -> dict[str, bytes]:
     """The index and store files, by path relative to the search page's folder.
 
     ``cache``: None, or an object with get(kind, key) and put(kind, key, value) (such as
     ssg.cache.BuildCache) that keeps each index shard by a hash of exactly its inputs, so that
     after an edit only the shards of the terms it touched are built again. ``facts``: what
     facts_of(entry) gives for each entry, where the caller knows it already (else None).
-    The files are the same bytes with or without either.
+    ``memo``: a SearchMemo kept by a process that builds again and again (ssg serve).
+    The files are the same bytes with or without any of them.
     """
     entries = tuple(entries)
     with _gc_paused():
         facts = [f if f is not None else facts_of(e) for e, f in zip(entries, facts or [None] * len(entries))]
-        return _data_files(entries, facts, cache)
+        return _data_files(entries, facts, cache, memo if memo is not None else SearchMemo())
 
 
 @contextmanager
@@ -76,31 +77,182 @@ def _gc_paused():
             gc.enable()
 
 
-def _data_files(entries: tuple, facts: list, cache) -> dict[str, bytes]:
-    tables = name_tables(facts)
-    files = {"docs.json": dumps(build_store(entries, facts, tables))}
-    members = name_members(facts, tables)
-    name_refs = [(kind, pos) for kind in KINDS for pos in range(len(tables[kind].names))]
-    manifest = {"version": 2, "shards": {}}
-    for name, docs in (("title", trial_docs(facts)), ("names", name_docs(tables)),
-                       ("summary", summary_docs(facts))):
-        shards = build_index(name, docs, cache)
+class _Noting:
+    """A cache as build_index sees it, noting the entries it used (kept again when the memo
+    hands those shards back without asking the cache)."""
+
+    def __init__(self, cache):
+        self.cache, self.used = cache, []
+
+    def get(self, ns: str, key: str):
+        self.used.append((ns, key))
+        return self.cache.get(ns, key)
+
+    def put(self, ns: str, key: str, value) -> None:
+        self.used.append((ns, key))
+        self.cache.put(ns, key, value)
+
+
+def _keep(cache, used: list) -> None:
+    if cache is None:
+        return
+    if hasattr(cache, "keep"):
+        cache.keep(used)
+    else:
+        for ns, key in used:
+            cache.get(ns, key)
+
+
+class SearchMemo:
+    """The pieces of the search files, each with what it was made from, kept between the builds
+    of one process (ssg serve), so a rebuild makes again only the pieces whose inputs changed.
+
+    Per trial: its Trial and Facts and its title and summary index documents, each with a
+    version number that changes only when the thing itself changes (an unchanged record hands
+    back the very same objects, so that is an identity test). A piece (an index, docs.json, a
+    text shard) is keyed by the versions it reads, compared as a tuple of numbers. Made in a
+    forked child, the new parts go back to the parent in ``made`` (see apply).
+    """
+
+    def __init__(self):
+        # NCT ID -> (trial, facts, title Doc, summary Doc, versions: trial, facts, title, summary, names)
+        self.trials: dict[str, tuple] = {}
+        self.pieces: dict[str, tuple] = {}  # piece name -> (inputs, output)
+        self.name_docs: dict[tuple[str, str], Doc] = {}
+        self.version = 0
+        self.reused = False  # whether the last piece() came from the memo
+        self.made: dict = {"trials": {}, "pieces": {}, "name_docs": {}, "version": 0}
+
+    def _next(self) -> int:
+        self.version += 1
+        self.made["version"] = self.version
+        return self.version
+
+    def trial(self, entry, facts) -> tuple:
+        nct = entry.trial.nct_id
+        old = self.trials.get(nct)
+        if old is not None and old[0] is entry.trial and old[1] is facts:
+            return old
+        title, summary = trial_docs([facts])[0], summary_docs([facts])[0]
+        if old is None:
+            versions = tuple(self._next() for _ in range(5))
+        else:
+            same = (old[0] is entry.trial, old[1] == facts, old[2] == title, old[3] == summary,
+                    old[1].names == facts.names)
+            versions = tuple(v if keep else self._next() for v, keep in zip(old[4], same))
+            title = old[2] if same[2] else title  # the same object again: a cheaper test next time
+            summary = old[3] if same[3] else summary
+        rec = self.trials[nct] = self.made["trials"][nct] = (entry.trial, facts, title, summary, versions)
+        return rec
+
+    def docs_of_names(self, tables: dict[str, NameTable]) -> list[Doc]:
+        """name_docs(tables), made only for the names not seen before."""
+        new = {k: NameTable([n for n in tables[k].names if (k, n) not in self.name_docs], {}) for k in KINDS}
+        made = iter(name_docs(new))
+        for k in KINDS:
+            for n in new[k].names:
+                self.name_docs[k, n] = self.made["name_docs"][k, n] = next(made)
+        return [self.name_docs[k, n] for k in KINDS for n in tables[k].names]
+
+    def piece(self, name: str, inputs: tuple, make):
+        """make()'s value, or the one made last time from equal inputs."""
+        old = self.pieces.get(name)
+        self.reused = old is not None and old[0] == inputs
+        if self.reused:
+            self.made["pieces"].setdefault(name, None)  # still in use
+            return old[1]
+        value = make()
+        self.pieces[name] = self.made["pieces"][name] = (inputs, value)
+        return value
+
+    def take(self) -> dict:
+        """What this memo made since the last take, to apply to the parent's memo (without the
+        Trials: the parent has them, and a pickled copy would not be the same object)."""
+        made, self.made = self.made, {"trials": {}, "pieces": {}, "name_docs": {}, "version": self.version}
+        made["trials"] = {nct: (None, *rec[1:]) for nct, rec in made["trials"].items()}
+        return made
+
+    def apply(self, made: dict, entries, entry) -> None:
+        """Take in what take() gave (here or in a child) for a build of ``entries`` (``entry``:
+        NCT ID -> its entry); forget the trials not among them and the pieces that build did not use."""
+        self.version = max(self.version, made["version"])
+        for nct, rec in made["trials"].items():
+            self.trials[nct] = (entry(nct).trial, *rec[1:])
+        if len(self.trials) > len(entries):  # some trials are gone
+            current = {e.trial.nct_id for e in entries}
+            self.trials = {k: v for k, v in self.trials.items() if k in current}
+        self.pieces = {k: (made["pieces"][k] or self.pieces[k]) for k in made["pieces"]
+                       if made["pieces"][k] is not None or k in self.pieces}
+        if len(self.name_docs) > 200_000:  # names edited many times in one session
+            self.name_docs.clear()
+        self.name_docs.update(made["name_docs"])
+        self.made = {"trials": {}, "pieces": {}, "name_docs": {}, "version": self.version}
+
+
+def _index(name: str, docs, cache) -> tuple[list, list]:
+    noting = _Noting(cache) if cache is not None else None
+    return build_index(name, docs, noting), (noting.used if noting else [])
+
+
+def _data_files(entries: tuple, facts: list, cache, memo: SearchMemo) -> dict[str, bytes]:
+    recs = [memo.trial(e, f) for e, f in zip(entries, facts)]
+    count = (len(recs),)
+
+    def make_names():
+        tables = name_tables(facts)
+        members = name_members(facts, tables)
+        docs = memo.docs_of_names(tables)
+        shards, used = _index("names", docs, cache)
+        member_files = [dumps(members_file(members, shard.docs)) for shard in shards]
+        return tables, shards, used, member_files
+
+    tables, name_shards, used, member_files = memo.piece("names", count + tuple(r[4][4] for r in recs), make_names)
+    _keep(cache, used if memo.reused else [])
+    # docs.json reads the trials and their facts (the tables are made from the facts' names)
+    files = {"docs.json": memo.piece("docs.json", count + tuple(r[4][v] for r in recs for v in (0, 1)),
+                                     lambda: dumps(build_store(entries, facts, tables)))}
+    # The number of trials and of trials per text shard: the page matches words and fetches the
+    # first result's text without waiting for docs.json (see static/js/search.js).
+    manifest = {"version": 2, "count": len(facts), "text": SHARD, "shards": {}}
+    for name, which, made_docs in (("title", 2, lambda: [r[2] for r in recs]), ("names", None, None),
+                                   ("summary", 3, lambda: [r[3] for r in recs])):
+        if which is None:
+            shards = name_shards
+        else:
+            shards, used = memo.piece(name, count + tuple(r[4][which] for r in recs),
+                                      lambda: _index(name, made_docs(), cache))
+            _keep(cache, used if memo.reused else [])
         manifest["shards"][name] = [s.key for s in shards]
         for n, shard in enumerate(shards):
             files[f"{name}/{n}.json"] = shard.data
             if name == "names":
-                files[f"members/{n}.json"] = dumps(members_file(members, name_refs, shard.docs))
+                files[f"members/{n}.json"] = member_files[n]
     files["manifest.json"] = dumps(manifest)
-    for n, shard in enumerate(text_shards(facts)):
-        files[f"text/{n}.json"] = dumps(shard)
+    for n, start in enumerate(range(0, len(facts), SHARD)):
+        chunk = slice(start, start + SHARD)
+        files[f"text/{n}.json"] = memo.piece(f"text/{n}", tuple(r[4][1] for r in recs[chunk]),
+                                             lambda: dumps(text_shards(facts[chunk])[0]))
     return dict(sorted(files.items()))
+
+
+# NCT ID -> (Trial, its countries) as of the last build: a rebuild reads only new trials' sites.
+_countries: dict[str, tuple] = {}
 
 
 def filter_options(site) -> dict:
     """Choices the form offers before any script runs: countries present on the site."""
-    countries = sorted({" ".join(loc.country.split()) for e in site.entries for loc in e.trial.locations
-                        if loc.country and loc.country.strip()}, key=str.casefold)
-    return {"countries": countries}
+    global _countries
+    seen: dict[str, tuple] = {}
+    for e in site.entries:
+        t = e.trial
+        known = _countries.get(t.nct_id)
+        if known is None or known[0] is not t:
+            known = (t, frozenset(" ".join(loc.country.split()) for loc in t.locations
+                                  if loc.country and loc.country.strip()))
+        seen[t.nct_id] = known
+    _countries = seen
+    found = set().union(*[known[1] for known in seen.values()])
+    return {"countries": sorted(found, key=str.casefold)}
 
 
 def pages(site, renderer, data: dict[str, bytes] | None = None) -> Iterable[OutputFile]:

@@ -208,21 +208,12 @@ def name_members(facts: list[Facts], tables: dict[str, NameTable]) -> list[list[
     return members
 
 
-def members_file(members: list[list[int]], refs: list[tuple[str, int]], docs: list[int]) -> list:
-    """members/<n>.json for the names in names shard n (``docs``: positions in ``refs``, the
-    (kind, table position) of every name): one item per local ref, "c12" / "n3" = condition 12
-    / country 3 of docs.json (whose columns already say which trials have it), else the trials
-    themselves (positions, delta-encoded)."""
-    items: list = []
-    for d in docs:
-        kind, pos = refs[d]
-        if kind == "conditions":
-            items.append(f"c{pos}")
-        elif kind == "countries":
-            items.append(f"n{pos}")
-        else:
-            items.append(_delta(members[d]))
-    return items
+def members_file(members: list[list[int]], docs: list[int]) -> list[list[int]]:
+    """members/<n>.json for the names in names shard n (``docs``: positions in ``members``, which
+    lists every name's trials): one item per local ref, the trials that have the name (positions,
+    delta-encoded). Conditions and countries too, though docs.json's columns could say it:
+    inverting a column in the browser took ~10 ms of the first search for a word such as "cancer"."""
+    return [_delta(members[d]) for d in docs]
 
 
 def text_shards(facts: list[Facts]) -> list[dict]:

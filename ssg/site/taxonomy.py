@@ -276,6 +276,20 @@ _known_conditions: dict[str, tuple[str, str] | None] = {}
 _known_sponsors: dict[str, tuple[str, str] | None] = {}
 
 
+# kind -> (mentions, recruiting, Taxonomy) of the last call: a rebuild whose edit did not touch
+# any condition, sponsor or status (most edits) gets the same Taxonomy, and the same Terms.
+_last: dict[str, tuple] = {}
+
+
+def _memoised(kind: str, mentions: list, recruiting: set[str], make: Callable[[], Taxonomy]) -> Taxonomy:
+    last = _last.get(kind)
+    if last is not None and last[0] == mentions and last[1] == recruiting:
+        return last[2]
+    taxonomy = make()
+    _last[kind] = (mentions, set(recruiting), taxonomy)
+    return taxonomy
+
+
 def recruiting_ids(trials: Iterable[Trial]) -> set[str]:
     """NCT IDs of the trials that take (or will soon take) people: listed first in each term."""
     return {t.nct_id for t in trials if t.is_recruiting}
@@ -285,13 +299,15 @@ def condition_taxonomy(trials: Iterable[Trial], recruiting: set[str] | None = No
     """``recruiting``: the NCT IDs of the trials that are, when the caller knows them already."""
     trials = list(trials)
     mentions = [(t.nct_id, c, t.conditions_inferred) for t in trials for c in t.conditions]
-    return build_taxonomy(mentions, condition_words, condition_display, condition_slug_words,
-                          recruiting_ids(trials) if recruiting is None else recruiting, _known_conditions)
+    recruiting = recruiting_ids(trials) if recruiting is None else recruiting
+    return _memoised("conditions", mentions, recruiting, lambda: build_taxonomy(
+        mentions, condition_words, condition_display, condition_slug_words, recruiting, _known_conditions))
 
 
 def sponsor_taxonomy(trials: Iterable[Trial], recruiting: set[str] | None = None) -> Taxonomy:
     """Lead sponsors and collaborators alike (the model lists the lead first)."""
     trials = list(trials)
     mentions = [(t.nct_id, s.name, False) for t in trials for s in t.sponsors]
-    return build_taxonomy(mentions, sponsor_words, proper_case, sponsor_slug_words,
-                          recruiting_ids(trials) if recruiting is None else recruiting, _known_sponsors)
+    recruiting = recruiting_ids(trials) if recruiting is None else recruiting
+    return _memoised("sponsors", mentions, recruiting, lambda: build_taxonomy(
+        mentions, sponsor_words, proper_case, sponsor_slug_words, recruiting, _known_sponsors))

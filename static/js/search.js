@@ -4,7 +4,10 @@
  * holds a query or filters). Then docs.json (the document store) and, for each query word, only
  * the index shards that can hold its terms: a shard holds the terms that start with its key
  * ("lu", "b", ...). The page carries the keys (manifest.json, in data-shards), so the shards are
- * requested at once, beside docs.json. See ssg/search/ for why the data is split so.
+ * requested at once, beside docs.json. Where the manifest also gives the number of trials and
+ * of trials per text shard, words are matched and the first result's text shard requested
+ * without waiting for docs.json (the largest file); filters, NCT IDs and result lines wait for
+ * it. See ssg/search/ for why the data is split so.
  *
  * A word is looked up in stages, each only when the ones before found nothing:
  *   1. titles and names (conditions, medicines, places, ...): the word, and the word as a prefix
@@ -54,27 +57,23 @@
   function Lists(text, count) {
     this.text = text;
     this.count = count;
-    this.starts = null;  // where each trial's list starts in text
+    this.parts = null;   // each trial's list as text, split on first use (String.split is native; a
+                         // scan in script code runs once, unoptimised, and took ~10 ms at 10,000 trials)
     this.lists = null;   // every list, once all were wanted
   }
+  Lists.prototype.part = function (pos) {
+    if (!this.parts) { this.parts = this.count ? this.text.split(",") : []; }
+    return this.parts[pos];
+  };
   Lists.prototype.at = function (pos) {
     if (this.lists) { return this.lists[pos]; }
-    if (!this.starts) {
-      var starts = this.starts = new Int32Array(this.count + 1), text = this.text, n = 1;
-      for (var i = 0; i < text.length; i++) { if (text.charCodeAt(i) === 44) { starts[n++] = i + 1; } }  // ","
-      starts[this.count] = text.length + 1;
-    }
-    return parseList(this.text, this.starts[pos], this.starts[pos + 1] - 1);
+    var part = this.part(pos);
+    return parseList(part, 0, part.length);
   };
   Lists.prototype.all = function () {
     if (!this.lists) {
-      var lists = [], text = this.text, start = 0;
-      for (var pos = 0; pos < this.count; pos++) {
-        var end = text.indexOf(",", start);
-        if (end < 0) { end = text.length; }
-        lists.push(parseList(text, start, end));
-        start = end + 1;
-      }
+      var lists = new Array(this.count);
+      for (var pos = 0; pos < this.count; pos++) { lists[pos] = this.at(pos); }
       this.lists = lists;
     }
     return this.lists;
@@ -140,18 +139,23 @@
     this.ready = null;
     this.manifest = null;
     this.shards = {};      // "names/3" -> Promise of {kind, n, index, members}
-    this.byTable = {};     // "c" / "n" -> name position -> trial positions (from docs.json columns)
     this.texts = {};
     this.forms = new Map();  // a word on screen -> [normalised, stem] (see isHit)
     this.onMatching = null;  // called when a search starts matching (bench/search_bench.py marks it)
   }
 
-  /* The shard keys and docs.json: what every search needs. */
+  /* The manifest (shard keys; the number of trials and of trials per text shard, when it says)
+     and docs.json, which filters, NCT IDs and result lines need. */
   Engine.prototype.load = function () {
     var self = this;
     if (!this.ready) {
       this.manifest = (this.given ? Promise.resolve(this.given) : this.fetchJSON("manifest.json"))
-        .then(function (m) { self.keys = m.shards; return m; });
+        .then(function (m) {
+          self.keys = m.shards;
+          if (self.count === undefined && typeof m.count === "number") { self.count = m.count; }
+          if (!self.textSize && m.text) { self.textSize = m.text; }
+          return m;
+        });
       this.ready = Promise.all([this.manifest, this.fetchJSON("docs.json")]).then(function (data) {
         self.setDocs(data[1]);
         return self;
@@ -166,6 +170,7 @@
     this.docs = docs;
     this.trials = docs.trials;  // columns of small numbers, read as they are (nothing to unpack per trial)
     this.count = this.trials.id.length;
+    this.textSize = docs.shard;
     this.lists = {};            // "phases" / "conditions" / "countries" -> Lists
     ["phases", "conditions", "countries"].forEach(function (k) { self.lists[k] = new Lists(docs.trials[k], self.count); });
     this.idNumbers = decodeDelta(this.trials.id);
@@ -271,24 +276,9 @@
     };
   };
 
-  /* Trials of a name in docs.json's table `code` ("c" conditions, "n" countries), by position. */
-  Engine.prototype.tableTrials = function (code, n) {
-    if (!this.byTable[code]) {
-      var column = (code === "c" ? this.lists.conditions : this.lists.countries).all();
-      var size = code === "c" ? this.docs.tables.conditions.length : this.docs.tables.countries.length;
-      var lists = [];
-      for (var i = 0; i < size; i++) { lists.push([]); }
-      column.forEach(function (refs, pos) { refs.forEach(function (r) { lists[r].push(pos); }); });
-      this.byTable[code] = lists;
-    }
-    return this.byTable[code][n];
-  };
-
   /* The trials of the name with local ref `ref` in names shard `shard`. */
   Engine.prototype.nameTrials = function (shard, ref) {
-    var item = shard.members[ref];
-    if (typeof item === "string") { return this.tableTrials(item.charAt(0), +item.slice(1)); }
-    if (!shard.lists[ref]) { shard.lists[ref] = decodeDelta(item); }
+    if (!shard.lists[ref]) { shard.lists[ref] = decodeDelta(shard.members[ref]); }
     return shard.lists[ref];
   };
 
@@ -413,7 +403,13 @@
         return self.loadShards(self.stages(w)[0].shards);
       }));
     });
-    return Promise.all([ready, first]).then(function () {
+    // Words are matched as soon as their shards are in, while docs.json may still be on its way
+    // (it is the largest file): only the number of trials is needed, which the manifest gives.
+    // An NCT ID is looked up in docs.json, and no words list every trial from it.
+    var docsFirst = !words.length || words.some(function (w) { return ID_WORD.test(w); });
+    return Promise.all([this.manifest, first]).then(function () {
+      return docsFirst || self.count === undefined ? ready : null;
+    }).then(function () {
       if (self.onMatching) { self.onMatching(); }
       if (!words.length) { return { hits: null, terms: terms }; }
       var total = null, i = 0;
@@ -518,9 +514,12 @@
   /* The trials matching the query and filters (a Ranking); no words lists every trial, open
      ones first. */
   Engine.prototype.find = function (query, filters) {
-    var self = this;
+    var self = this, f = filters || {};
+    var filtered = Object.keys(f).some(function (k) { var v = f[k]; return v !== undefined && v !== null && v !== "" && v !== false; });
     return this.search(query).then(function (r) {
-      var keep = self.filter(filters || {});
+      return filtered || r.hits === null ? self.load().then(function () { return r; }) : r;
+    }).then(function (r) {
+      var keep = filtered ? self.filter(f) : function () { return true; };
       if (r.hits === null) {
         var open = [], rest = [];
         for (var i = 0; i < self.count; i++) {
@@ -534,7 +533,9 @@
 
   /* Title, first sentence and place names of trial `pos` (fetching its text shard once). */
   Engine.prototype.text = function (pos) {
-    var size = this.docs.shard, n = Math.floor(pos / size), self = this;
+    var self = this;
+    if (!this.textSize) { return this.load().then(function () { return self.text(pos); }); }
+    var size = this.textSize, n = Math.floor(pos / size);
     if (!this.texts[n]) {
       this.texts[n] = this.fetchJSON("text/" + n + ".json");
       this.texts[n].catch(function () { delete self.texts[n]; });
@@ -549,22 +550,28 @@
     });
   };
 
-  /* Everything a result line shows. */
+  /* Everything a result line shows. Its text shard is asked for first; what docs.json says is
+     read while that is on its way (the first read of a column splits it: a few milliseconds). */
   Engine.prototype.result = function (pos) {
-    var d = this.docs, lists = this.lists, id = this.id(pos), status = this.statusOf(pos);
-    return this.text(pos).then(function (text) {
-      return {
+    var self = this, text = this.text(pos);
+    text.catch(function () {});  // handled below, once docs.json is in
+    return this.load().then(function () {
+      var d = self.docs, lists = self.lists, id = self.id(pos), status = self.statusOf(pos);
+      var r = {
         id: id,
         url: d.trial_url.replace("{id}", id),
         status: status,
         statusWords: d.labels.status[status] || status,
         phases: lists.phases.at(pos).map(function (c) { var p = d.codes.phase[c]; return d.labels.phase[p] || p; }),
         conditions: lists.conditions.at(pos).map(function (c) { return d.tables.conditions[c]; }),
-        countries: lists.countries.at(pos).map(function (c) { return d.tables.countries[c]; }),
-        title: text.title,
-        summary: text.summary,
-        places: text.places
+        countries: lists.countries.at(pos).map(function (c) { return d.tables.countries[c]; })
       };
+      return text.then(function (t) {
+        r.title = t.title;
+        r.summary = t.summary;
+        r.places = t.places;
+        return r;
+      });
     });
   };
 
@@ -754,12 +761,16 @@
     return li;
   }
 
+  /* 7877 -> "7,877". Not toLocaleString: its first call loads locale data, over 10 ms of the
+     main thread in a profile of the first search. */
+  function thousands(n) { return String(n).replace(/\B(?=(\d{3})+$)/g, ","); }
+
   function announce(n, state) {
     var words;
     if (n === 0) {
       words = "No trials found. Try fewer words or fewer filters.";
     } else {
-      words = (n === 1 ? "1 trial found" : n.toLocaleString("en") + " trials found") +
+      words = (n === 1 ? "1 trial found" : thousands(n) + " trials found") +
         (n > shown ? ", showing the first " + shown : "") + ".";
     }
     if (isEmpty(state)) { words = ""; }
