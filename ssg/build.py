@@ -485,11 +485,13 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
     """Per-item pages: unchanged ones linked from the cache, the rest rendered (in parallel).
     ``search``: started in the background once no pool of workers is running."""
     todo = []
-    for item in items:
-        signature = cache.page_signature(item.key) if cache else None
-        if signature is not None and writer.keep_recycled(item.path, signature):
-            report.reused += 1  # already in place: the site this build started from has it
-            report.pages += 1
+    signatures = cache.page_signatures([item.key for item in items]) if cache else [None] * len(items)
+    kept = writer.keep_all_recycled([(item.path, sig) for item, sig in zip(items, signatures)])
+    in_place = sum(kept)  # already in place: the site this build started from has them
+    report.reused += in_place
+    report.pages += in_place
+    for item, keep in zip(items, kept):
+        if keep:
             continue
         blob = cache.page(item.key) if cache else None
         if blob is not None:

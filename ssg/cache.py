@@ -154,6 +154,7 @@ class BuildCache:
         self.stats: dict[str, tuple] = {}
         self.page_index: dict[str, tuple[int, int, int]] = {}
         self.trees: dict[tuple, frozenset[str]] = {}
+        self.contents: dict[tuple, dict] = {}  # see Spare.contents: kept in memory only, by a session
         self.loaded = False
         self.pruned = False  # True once a finish() of this process has scanned the folder
         self.begin()
@@ -174,7 +175,9 @@ class BuildCache:
 
     def spare(self) -> Spare | None:
         """Where the replaced site is kept for the next build to recycle (None without a folder)."""
-        return Spare(self.folder / "spare-site", self.trees) if self.folder is not None else None
+        if self.folder is None:
+            return None
+        return Spare(self.folder / "spare-site", self.trees, self.contents if self.session else None)
 
     def finish(self) -> None:
         """After a successful build: save the indexes, drop what this build did not use."""
@@ -335,6 +338,14 @@ class BuildCache:
             return None
         self.used.setdefault("pages", set()).add(key)
         return self.page_index.get(key)
+
+    def page_signatures(self, keys: list[str]) -> list[tuple[int, int, int] | None]:
+        """page_signature of each key, in one call."""
+        if self.folder is None:
+            return [None] * len(keys)
+        self.used.setdefault("pages", set()).update(keys)
+        get = self.page_index.get
+        return [get(k) for k in keys]
 
     def link_page(self, key: str, written: Path | str) -> tuple[int, int, int]:
         """Keep a page just written to the new site: a hard link into the cache (no second copy

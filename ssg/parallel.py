@@ -105,6 +105,23 @@ def ordered_map(fn: Callable[[Any], Any], items: Iterable, *, jobs: int, state: 
         shared.clear()
 
 
+# Children whose value has been read but which may still be exiting: a forked child takes
+# ~0.05 s to tear down its copy of a big site, so result() does not wait for that; they are
+# collected later (reap), and by the system when this process ends.
+_exiting: list[int] = []
+
+
+def reap() -> None:
+    """Collect the children in _exiting that have ended, without waiting for the others."""
+    for pid in list(_exiting):
+        try:
+            ended = os.waitpid(pid, os.WNOHANG)[0] != 0
+        except ChildProcessError:
+            ended = True  # collected already
+        if ended:
+            _exiting.remove(pid)
+
+
 class Pending:
     """A call running in a forked child (see in_background); result() waits for its value."""
 
@@ -116,8 +133,9 @@ class Pending:
             return self.value
         with os.fdopen(self.fd, "rb") as pipe:
             data = pipe.read()
-        os.waitpid(self.pid, 0)
+        _exiting.append(self.pid)  # it closed the pipe: all that is left is its exit
         self.pid = None
+        reap()
         if not data:  # the child died without a word (killed, out of memory)
             raise ChildProcessError("a background process ended without a result")
         status, self.value = pickle.loads(data)
@@ -143,6 +161,7 @@ def in_background(fn: Callable[..., Any], *args: Any, jobs: int) -> Pending:
     sends back only fn's value, pickled; whatever else it changes stays in the child."""
     if jobs <= 1 or not can_fork():
         return Pending(value=fn(*args))
+    reap()
     freeze_long_lived()  # as for pool workers: the child's collections then leave shared pages alone
     read_end, write_end = os.pipe()
     pid = os.fork()

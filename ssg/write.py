@@ -17,6 +17,7 @@ import os
 import posixpath
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from ssg.errors import BuildError, OutputDirRefused
 from ssg.site.model import OutputFile
 
 MARKER = ".ssg-site"
+RACY_NS = 20_000_000  # file times move in coarse steps (one clock tick, at most 10 ms): see _keep_as_spare
 MARKER_TEXT = b"This folder was made by ssg (a static site generator). ssg replaces it on every build.\n"
 
 
@@ -112,13 +114,13 @@ class Spare:
     """Where the previous site is kept for reuse (a folder in the build cache), and the file list
     of each site tree ssg made, by tree_id, so stale files are found without walking the tree."""
 
-    def __init__(self, folder: Path, trees: dict[tuple, frozenset[str]]):
+    def __init__(self, folder: Path, trees: dict[tuple, frozenset[str]], contents: dict | None = None):
         self.folder = folder
         self.trees = trees  # updated by SiteWriter.commit; the cache saves it
-
-    def files(self, folder: Path) -> frozenset[str] | None:
-        tid = tree_id(folder)
-        return self.trees.get(tid) if tid is not None else None
+        # tree_id -> {path: (bytes, signature)}: the files write() put in each tree, kept in memory
+        # by a process that builds again and again (ssg serve), so an unchanged one stays in place;
+        # None: not kept. Updated by SiteWriter.commit, like trees.
+        self.contents = contents
 
 
 class SiteWriter:
@@ -132,12 +134,16 @@ class SiteWriter:
         self.made: set[str] = set()  # folders already created in the new site
         self.old_files: frozenset[str] = frozenset()  # files already in the new site's folder (a recycled spare)
         self.old_dirs: set[str] = set()  # and the folders that hold them
+        self.old_contents: dict[str, tuple] = {}  # what write() put in the recycled spare (see Spare.contents)
+        self.new_contents: dict[str, tuple] | None = None  # and in this one, when the spare keeps them
         self.committed = False
 
     # -- lifecycle --------------------------------------------------------------------------
     def __enter__(self) -> SiteWriter:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.written, self.made, self.old_files, self.old_dirs = set(), set(), frozenset(), set()
+        self.old_contents = {}
+        self.new_contents = {} if self.spare is not None and self.spare.contents is not None else None
         self.tmp = self._recycle_spare()
         if self.tmp is None:
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
@@ -152,7 +158,8 @@ class SiteWriter:
         spare = self.spare
         if spare is None or not has_marker(spare.folder):
             return None
-        files = spare.files(spare.folder)
+        tid = tree_id(spare.folder)
+        files = spare.trees.get(tid) if tid is not None else None
         if files is not None:
             tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
             try:
@@ -162,6 +169,8 @@ class SiteWriter:
             else:
                 self.old_files = files
                 self.old_dirs = _folders(files)
+                if spare.contents is not None:
+                    self.old_contents = spare.contents.get(tid) or {}
                 # Its folders exist already: no need to ask the file system for each again.
                 prefix = str(tmp) + os.sep
                 self.made = {str(tmp), *(prefix + d for d in self.old_dirs)}
@@ -211,6 +220,7 @@ class SiteWriter:
                 raise OutputDirRefused(f"{self.out}: changed during the build and is no longer ssg's; left as is")
             trash = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
             os.rename(self.out, trash / self.out.name)
+        self.swapped_at = time.time_ns()  # before the site goes live: see _keep_as_spare
         try:
             os.rename(self.tmp, self.out)
         except OSError:
@@ -240,8 +250,17 @@ class SiteWriter:
         old_id = tree_id(old) if old is not None else None
         old_files = spare.trees.get(old_id) if old_id is not None else None
         spare.trees.clear()
+        contents = spare.contents
+        old_contents = contents.get(old_id) if contents is not None and old_id is not None else None
+        if contents is not None:
+            contents.clear()
         if new_id is not None:
             spare.trees[new_id] = frozenset(self.written)
+            if contents is not None and self.new_contents is not None:
+                # File times are coarse: a file written just before the swap could be edited by
+                # hand just after it and keep its mtime. Such a file is written again next time.
+                recent = self.swapped_at - RACY_NS
+                contents[new_id] = {p: v for p, v in self.new_contents.items() if v[1][1] < recent}
         if old is None or old_files is None:
             return  # a tree whose files are unknown is not kept: the caller deletes it
         try:
@@ -252,6 +271,8 @@ class SiteWriter:
         except OSError:
             return  # another device, say: the caller deletes it
         spare.trees[old_id] = old_files
+        if old_contents is not None:
+            contents[old_id] = old_contents
 
     # -- writing ----------------------------------------------------------------------------
     def claim(self, path: str) -> str:
@@ -301,17 +322,33 @@ class SiteWriter:
         raise BuildError("write", f"cannot make the folder {parent!r}: a file is in the way")
 
     def write(self, file: OutputFile) -> str:
-        """Write one file into the new site; returns where it went (inside the temporary folder)."""
-        dest = self._dest(file.path)
-        self._clear(file.path, dest)
+        """Write one file into the new site; returns where it went (inside the temporary folder).
+        A recycled file that write() made with these very bytes, untouched since, is kept as it is."""
+        path, data = file.path, file.data
+        known = self.old_contents.get(path)
+        if known is not None and path not in self.written and path in self.old_files and known[0] == data:
+            try:
+                st = os.lstat(self.tmp_prefix + path)
+            except OSError:
+                st = None
+            if st is not None and (st.st_size, st.st_mtime_ns, st.st_ino) == known[1]:
+                dest = self._dest(path)
+                self.new_contents[path] = known
+                return dest
+        dest = self._dest(path)
+        self._clear(path, dest)
         with open(dest, "wb") as f:
-            f.write(file.data)
+            f.write(data)
+            if self.new_contents is not None:
+                f.flush()  # so that the size and mtime are final
+                st = os.fstat(f.fileno())
+                self.new_contents[path] = (data, (st.st_size, st.st_mtime_ns, st.st_ino))
         return dest
 
     def reuse(self, path: str, src: str | Path) -> str:
         """Put an unchanged file from the build cache at ``path``: a hard link (the bytes are not
         read or copied), or a copy when the cache is on another device. (A recycled file that is
-        that link already is kept by keep_recycled.)"""
+        that link already is kept by keep_all_recycled.)"""
         dest = self._dest(path)
         self._clear(path, dest)
         try:
@@ -320,19 +357,34 @@ class SiteWriter:
             shutil.copyfile(src, dest)
         return dest
 
-    def keep_recycled(self, path: str, signature: tuple[int, int, int]) -> bool:
-        """Keep the recycled file at ``path`` when it is still the page with ``signature``
-        (size, mtime, inode: a hard link to that cached page); False leaves ``path`` unclaimed."""
-        if path not in self.old_files or path in self.written:
-            return False
-        try:
-            st = os.lstat(self.tmp_prefix + path)
-        except OSError:
-            return False
-        if (st.st_size, st.st_mtime_ns, st.st_ino) != signature:
-            return False
-        self._dest(path)  # claims it (and checks it, as every path)
-        return True
+    def keep_all_recycled(self, wanted: list[tuple[str, tuple[int, int, int] | None]]) -> list[bool]:
+        """For each (path, signature) pair: keep the recycled file at ``path`` when it is still the
+        page with ``signature`` (size, mtime, inode: a hard link to that cached page; a None
+        signature is never kept), claiming it; False leaves ``path`` unclaimed. A serve rebuild
+        asks this for ~20,000 pages, so the checks are made here in one loop."""
+        kept = []
+        old, old_dirs, written, made = self.old_files, self.old_dirs, self.written, self.made
+        prefix, top, lstat = self.tmp_prefix, self.tmp_str, os.lstat
+        for path, signature in wanted:
+            if signature is None or path not in old or path in written:
+                kept.append(False)
+                continue
+            try:
+                st = lstat(prefix + path)
+            except OSError:
+                kept.append(False)
+                continue
+            if (st.st_size, st.st_mtime_ns, st.st_ino) != signature:
+                kept.append(False)
+                continue
+            parent = path.rpartition("/")[0]
+            if path in _safe_paths and (prefix + parent if parent else top) in made and path not in old_dirs:
+                written.add(path)  # what _dest would do: the path is known safe and its folder is there
+            else:
+                self._dest(path)
+                old_dirs, made = self.old_dirs, self.made  # _dest may replace them
+            kept.append(True)
+        return kept
 
     def write_all(self, files: Iterable[OutputFile]) -> int:
         n = 0

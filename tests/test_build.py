@@ -210,3 +210,26 @@ def test_build_date_is_shown_only_with_source_date_epoch(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     build_site(content, tmp_path / "b", jobs=1)
     assert '<time datetime="2023-11-14">14 November 2023</time>' in (tmp_path / "b" / "index.html").read_text()
+
+
+def test_record_listing_kept_between_builds_sees_every_added_or_removed_record(tmp_path, monkeypatch):
+    """ssg serve lists the same folder build after build: an unchanged folder is not listed
+    again, but a record added (in a subfolder too) or removed shows at once."""
+    from ssg import sources
+
+    trials = tmp_path / "trials"
+    (trials / "sub").mkdir(parents=True)
+    for name in ("a.json", "b.xml", "sub/c.json"):
+        (trials / name).write_text("{}")
+    old = 1_000_000_000_000_000_000  # 2001: the folders are not just-changed (see sources.RACY_NS)
+    for folder in (trials, trials / "sub"):
+        os.utime(folder, ns=(old, old))
+    first = sources.record_files([trials])
+    scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda *a: pytest.fail("an unchanged folder was listed again"))
+    assert sources.record_files([trials]) == first
+    monkeypatch.setattr(os, "scandir", scandir)
+    (trials / "sub" / "d.json").write_text("{}")
+    assert sources.record_files([trials]) == first + [trials / "sub" / "d.json"]
+    (trials / "a.json").unlink()
+    assert sources.record_files([trials]) == first[1:] + [trials / "sub" / "d.json"]

@@ -4,6 +4,7 @@ and only the pages whose inputs changed are rendered again."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -325,6 +326,30 @@ def test_a_session_stays_exact_through_every_kind_of_change(tmp_path, project, j
         report = build_site(content, out, templates_dir=templates, cache=cache, jobs=jobs)
         assert report.exit_code == 0, (change.__name__, report.errors)
         assert_same_as_clean(tmp_path, content, templates, out)
+
+
+def test_a_session_with_a_cache_folder_keeps_files_in_place_and_stays_exact(tmp_path, project, monkeypatch):
+    """With a cache folder, a session keeps the files it wrote whole (search files, site-wide
+    pages) in the recycled site when their bytes are the same: after each change the site still
+    equals a clean build, and a file edited by hand in the live site is never kept."""
+    import ssg.write
+
+    monkeypatch.setattr(ssg.write, "RACY_NS", 0)  # the hand edit below moves its mtime on itself
+    content, templates = project
+    out = tmp_path / "site"
+    cache = BuildCache(tmp_path / "cache", session=True)
+    rebuild(content, out, templates, cache)
+    edited = out / "search" / "manifest.json"  # unchanged by the edits below: a candidate to keep
+    edited.write_bytes(edited.read_bytes().replace(b'"version"', b'"vErsion"'))
+    st = edited.stat()
+    os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    kept = out / "search" / "summary" / "0.json"
+    os.link(kept, tmp_path / "witness")  # holds the inode: a file written again gets another
+    for change in (change_status, change_template):  # the second recycles the first build's site
+        change(content, templates)
+        rebuild(content, out, templates, cache)
+        assert_same_as_clean(tmp_path, content, templates, out)  # manifest.json: ssg's bytes again
+    assert kept.samefile(tmp_path / "witness")  # the first build's file, still in place
 
 
 def test_a_session_makes_again_only_the_search_pieces_a_change_touched(tmp_path, project, monkeypatch):

@@ -155,6 +155,24 @@ def test_in_background_runs_in_a_child_and_hands_back_its_value():
     assert pid == os.getpid()  # one job: here and now
 
 
+def test_in_background_result_does_not_wait_for_the_child_to_exit(monkeypatch):
+    """The value is in hand once the child closes the pipe; its exit (tearing down a copy of a
+    big site) is collected later, without waiting."""
+    calls = []
+    waitpid = os.waitpid
+    monkeypatch.setattr(os, "waitpid", lambda pid, flags: calls.append(flags) or waitpid(pid, flags))
+    pending = parallel.in_background(_pid_and, 1, jobs=2)
+    pid, _ = pending.result()
+    assert all(flags & os.WNOHANG for flags in calls)
+    monkeypatch.undo()
+    try:
+        os.waitpid(pid, 0)  # ours to collect, unless reap() found it ended
+    except ChildProcessError:
+        pass
+    parallel.reap()
+    assert parallel._exiting == []
+
+
 def test_in_background_raises_the_childs_error_here():
     pending = parallel.in_background(_fails, jobs=2)
     with pytest.raises(ValueError, match="broken in the child"):

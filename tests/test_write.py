@@ -212,3 +212,27 @@ def test_failed_build_on_a_recycled_spare_leaves_the_live_site_whole(tmp_path, c
             raise RuntimeError("template exploded")
     assert full_tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "site", "work"]
+
+
+def test_a_session_keeps_unchanged_files_in_place_but_never_one_edited_by_hand(tmp_path, cwd, monkeypatch):
+    """With Spare.contents (ssg serve), a recycled file that write() made with the same bytes stays
+    as it is (same inode: not written again); a changed file, or one edited by hand while its tree
+    was the live site (even to the same size), is written again."""
+    import ssg.write
+
+    monkeypatch.setattr(ssg.write, "RACY_NS", 0)  # the edit below sets its own, later, mtime
+    out, spare = tmp_path / "site", Spare(tmp_path / "cache" / "spare-site", {}, {})
+    v1 = {"same.json": b"unchanged", "changed.json": b"one", "edited.json": b"by ssg", "a/deep.json": b"deep"}
+    build_with_spare(out, spare, v1)
+    for p in ("same.json", "a/deep.json"):  # a second link keeps each inode taken: a new file gets another
+        os.link(out / p, tmp_path / p.replace("/", "-"))
+    edited = out / "edited.json"  # live now; becomes the spare, then the next-but-one build's start
+    edited.write_bytes(b"by you")
+    st = edited.stat()
+    os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # a hand edit, a moment later
+    build_with_spare(out, spare, {**v1, "changed.json": b"two"})
+    w = build_with_spare(out, spare, {**v1, "changed.json": b"six"})  # recycles v1's tree
+    assert w.old_files
+    # edited.json holds ssg's bytes again, not the hand edit
+    assert full_tree(out) == {MARKER: MARKER_TEXT, "a": None, **{**v1, "changed.json": b"six"}}
+    assert all((out / p).samefile(tmp_path / p.replace("/", "-")) for p in ("same.json", "a/deep.json"))

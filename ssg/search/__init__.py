@@ -27,6 +27,7 @@ from ssg.search.documents import (KINDS, SHARD, NameTable, build_store, facts_of
                                   name_tables, text_shards)
 from ssg.search.index import build_index, name_docs, summary_docs, trial_docs
 from ssg.search.shards import Doc, dumps
+from ssg.search.shards import remember as remember_docs
 from ssg.site import urls
 from ssg.site.model import OutputFile
 
@@ -178,6 +179,8 @@ class SearchMemo:
         self.version = max(self.version, made["version"])
         for nct, rec in made["trials"].items():
             self.trials[nct] = (entry(nct).trial, *rec[1:])
+        # the next child counts only the changed documents' terms (ssg.search.shards._prepared)
+        remember_docs([d for rec in made["trials"].values() for d in rec[2:4]], 2 * len(entries))
         if len(self.trials) > len(entries):  # some trials are gone
             current = {e.trial.nct_id for e in entries}
             self.trials = {k: v for k, v in self.trials.items() if k in current}

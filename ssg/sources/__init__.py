@@ -8,6 +8,7 @@ never HTML, and raise ``ParseError`` (with a line or JSON path) for bad input.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -88,23 +89,56 @@ def parse_file(path: str | Path) -> Trial:
     return parse_text(decode(data, str(p)), str(p))
 
 
+# Folder -> (signatures of it and the folders under it, its record files): ssg serve lists the
+# same folder of 10,000 records build after build. Adding, removing or renaming an entry changes
+# its folder's mtime; an edit inside a record does not change the listing.
+_listed: dict[str, tuple[list[tuple[str, tuple | None]], list[Path]]] = {}
+RACY_NS = 20_000_000  # folder times move in coarse steps (one clock tick, at most 10 ms)
+
+
+def _signature(where: str) -> tuple | None:
+    try:
+        st = os.stat(where)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns
+
+
 def _files_under(folder: Path) -> list[Path]:
     """Record files anywhere under ``folder``, in the order of sorted(folder.rglob("*")) (by path
     parts); like rglob, symlinked folders are not entered. os.scandir knows from the folder
     listing which entries are files, where Path.is_file would stat each of 10,000 records."""
+    memo_key = f"{folder}\0{os.path.abspath(folder)}"  # the paths are given as the folder was
+    known = _listed.get(memo_key)
+    if known is not None and all(_signature(where) == sig for where, sig in known[0]):
+        return list(known[1])
+    started = time.time_ns()
     found: list[tuple[tuple[str, ...], str]] = []
+    folders: list[tuple[str, tuple | None]] = []
+    stable = True  # no symbolic link (its target can change without its folder changing)
     todo = [((), str(folder))]
     while todo:
         parts, where = todo.pop()
+        folders.append((where, _signature(where)))
         with os.scandir(where) as entries:
             for entry in entries:
+                if entry.is_symlink():
+                    stable = False
                 if entry.is_dir(follow_symlinks=False):
                     todo.append(((*parts, entry.name), entry.path))
                 elif (not entry.name.startswith(".") and os.path.splitext(entry.name)[1].lower() in RECORD_SUFFIXES
                       and entry.is_file()):
                     found.append(((*parts, entry.name), entry.path))
     found.sort()
-    return [Path(path) for _, path in found]
+    files = [Path(path) for _, path in found]
+    # A folder changed in the same clock tick as the listing could keep its mtime: not kept then.
+    if stable and all(sig is not None and sig[2] < started - RACY_NS for _, sig in folders):
+        if len(_listed) > 100:
+            _listed.clear()
+        _listed[memo_key] = (folders, files)
+    else:
+        _listed.pop(memo_key, None)
+    return list(files)
 
 
 def record_files(paths: list[str | Path]) -> list[Path]:
