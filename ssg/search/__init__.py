@@ -17,11 +17,10 @@ for why the data is split this way.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
-from contextlib import contextmanager
 from pathlib import Path
 
+from ssg.cache import collector_paused
 from ssg.errors import BuildError
 from ssg.search.documents import (KINDS, SHARD, NameTable, build_store, facts_of, members_file, name_members,
                                   name_tables, text_shards)
@@ -59,23 +58,9 @@ def data_files(entries, cache=None, facts: list | None = None, memo: SearchMemo 
     The files are the same bytes with or without any of them.
     """
     entries = tuple(entries)
-    with _gc_paused():
+    with collector_paused():  # its many small objects make no reference cycles
         facts = [f if f is not None else facts_of(e) for e, f in zip(entries, facts or [None] * len(entries))]
         return _data_files(entries, facts, cache, memo if memo is not None else SearchMemo())
-
-
-@contextmanager
-def _gc_paused():
-    """The collector would walk the whole site model (millions of objects) again and again
-    while these files allocate their many small ones: about a third of the time at 10,000
-    trials. Nothing made here needs it (no reference cycles)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Noting:
