@@ -654,8 +654,8 @@ class SearchData:
             self.key = digest("search", code_version(), " ".join([
                 part for e in site.entries
                 for part in (keys[e.trial.nct_id], *[_term_key(t) for t in e.conditions + e.sponsors], "|")]))
-            # A session makes the files once anyway, to fill its memo for the next change.
-            found = cache.get("search", self.key) if not (cache.session and not _session_search_memo().trials) else None
+            # A session whose memo is empty makes the files once anyway, to fill it for the next change.
+            found = cache.get("search", self.key) if self.light() or not cache.session else None
             if found is not None:
                 self.data, uses = found
                 cache.keep(uses)  # the shards stay cached for the next change
