@@ -98,6 +98,9 @@ def ordered_map(fn: Callable[[Any], Any], items: Iterable, *, jobs: int, state: 
         finished = True
     finally:
         if collecting:
+            # What arrived lives on (parsed trials): frozen first, or the collector's first runs
+            # would walk all of it, one generation after another (~1.2 s for 10,000 trials).
+            gc.freeze()
             gc.enable()
         if not finished:
             pool.terminate()
