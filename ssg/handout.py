@@ -280,14 +280,15 @@ def _contacts(contacts: list[Contact], limit: int = MAX_CONTACTS) -> tuple[list[
 # --- QR code -------------------------------------------------------------------------------
 
 # A row's dark runs as path commands. zxingcpp's bitmap has a dark module as 0 and a light one as
-# 255; we put a row mark (byte y + 1, never 0 or 255) before each row, so that the regex below
-# cuts the bitmap into chunks "[mark] light* dark*" in one pass in C: a chunk with a mark starts
-# its row's path ("M x y.5h n", x = its light modules), one without continues the row
-# ("m gap 0h n"), one without dark modules draws nothing. The same few thousand chunks recur in
-# every code, so each is turned into text once (_RunText) and then only looked up.
+# 255; we overwrite each row's first module (light: the quiet zone) with a row mark (byte y + 1,
+# never 0 or 255), so that the regex below cuts the bitmap into chunks "[mark] light* dark*" in
+# one pass in C: a chunk with a mark starts its row's path ("M x y.5h n", x = its light modules,
+# the mark's own included), one without continues the row ("m gap 0h n"), one without dark
+# modules draws nothing. The same few thousand chunks recur in every code, so each is turned
+# into text once (_RunText) and then only looked up.
 # Possessive quantifiers: no backtracking over the long light runs of the quiet zone.
 _CHUNK = re.compile(rb"[\x01-\xfe]?+\xff*+\x00*+")
-_ROW_MARKS = tuple(bytes([y + 1]) for y in range(254))  # a QR code is at most 177 + 8 modules
+_ROW_MARKS = bytes(range(1, 255))  # a QR code is at most 177 + 8 modules
 
 
 class _RunText(dict):
@@ -298,8 +299,8 @@ class _RunText(dict):
         dark = chunk.count(0)
         if not dark:
             text = ""
-        elif chunk[0] not in (0, 255):  # starts with a row mark
-            text = f"M{light} {chunk[0] - 1}.5h{dark}"
+        elif chunk[0] not in (0, 255):  # starts with a row mark, in place of a light module
+            text = f"M{light + 1} {chunk[0] - 1}.5h{dark}"
         else:
             text = f"m{light} 0h{dark}"
         self[chunk] = text
@@ -319,10 +320,11 @@ def qr_svg(url: str) -> Markup:
     """
     image = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image()
     size = image.shape[1]
-    bitmap = bytes(image)
-    # the quiet zone is light on both sides of every row, so no run crosses a row's end
-    marked = b"".join([_ROW_MARKS[y] + bitmap[y * size:(y + 1) * size] for y in range(size)])
-    path = "".join(map(_RUN_TEXT.__getitem__, _CHUNK.findall(marked)))
+    # the quiet zone is light on both sides of every row, so no run crosses a row's end, and the
+    # first module of a row is light: its mark goes there (one strided copy, no join of rows)
+    marked = bytearray(image)
+    marked[::size] = _ROW_MARKS[:size]
+    path = "".join(map(_RUN_TEXT.__getitem__, _CHUNK.findall(bytes(marked))))
     return Markup(
         f'<svg role="img" aria-label="QR code: {escape(url)}" xmlns="http://www.w3.org/2000/svg"'
         f' viewBox="0 0 {size} {size}" class="handout-qr__code">'

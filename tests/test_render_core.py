@@ -1,5 +1,7 @@
 """ssg.render: the Jinja environment (escaping, strict undefined, link helpers) and safe Markdown."""
 
+from functools import partial
+
 import jinja2
 import pytest
 
@@ -161,3 +163,127 @@ def test_a_renderer_builds_the_glossary_tables_before_workers_fork(tmp_path):
     Renderer(Site(SiteConfig(title="T", base_url="https://org.github.io/repo/"), (), (), ()), tmp_path)
     assert glossary._quick_tables.cache_info().currsize == 1
     assert glossary._index.cache_info().currsize == 1
+
+
+def test_trial_cards_write_what_the_trial_list_macro_wrote():
+    """A term page's trial list is written in Python (fragments.trial_cards); the macros it
+    replaced, copied here, must give the same bytes."""
+    from types import SimpleNamespace
+
+    from ssg.model import Status
+    from ssg.plain.summary import PlainSection, PlainSummary
+    from ssg.render import words
+    from ssg.render.fragments import trial_cards
+    from ssg.site import urls
+
+    macros = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    macros.filters.update(status_class=words.status_class, status_label=words.status_label,
+                          phase_label=words.phase_label)
+    loops = macros.from_string(
+        """{% macro trial_card(entry, level=3) -%}
+{%- set t = entry.trial %}
+<article class="trial-card">
+  <h{{ level }} class="trial-card__title"><a href="{{ href(urls.trial_path(t.nct_id)) }}">{{ t.title }}</a></h{{ level }}>
+  <p class="trial-card__meta">
+    <span class="badge {{ t.status | status_class }}">{{ t.status | status_label }}</span>
+    {%- if t.phases %} <span class="trial-card__phase">{{ t.phases | phase_label }}</span>{% endif %}
+    <span class="trial-card__id">{{ t.nct_id }}</span>
+  </p>
+  {#- Two short sentences: the first names the condition, the second usually the treatment. #}
+  {%- if entry.plain and entry.plain.first_sentence %}
+  <p class="trial-card__summary">{{ entry.plain.sentences[:2] | join(" ") }}</p>
+  {%- endif %}
+</article>
+{%- endmacro %}
+{% macro trial_list(nct_ids, level=3) -%}
+<ul class="trial-list">
+  {%- for nct in nct_ids %}
+  {%- set entry = site.entry(nct) %}
+  {%- if entry %}
+  <li>{{ trial_card(entry, level) }}</li>
+  {%- endif %}
+  {%- endfor %}
+</ul>
+{%- endmacro %}{{ trial_list(nct_ids, level) }}""")
+
+    def summary(*sections):
+        return PlainSummary(tuple(PlainSection(f"k{i}", "H", s) for i, s in enumerate(sections)), (), (), 6.0, 9)
+
+    def entry(nct, title, status, phases, plain):
+        return SimpleNamespace(trial=SimpleNamespace(nct_id=nct, title=title, status=status, phases=phases),
+                               plain=plain)
+
+    stand_in = SimpleNamespace(sentences=("Only <one>.",), first_sentence="Only <one>.")
+    entries = {e.trial.nct_id: e for e in (
+        entry("NCT00000001", "A & <B> \"quoted\" 'title'", Status.RECRUITING, ["PHASE1", "PHASE2"],
+              summary(("First & one.",), (), ("Second <b>.", "Third."))),
+        entry("NCT00000002", "No phase", Status.TERMINATED, [], summary(("Just one.",))),
+        entry("NCT00000003", "No summary", "ODD_CODE", ["NA"], None),
+        entry("NCT00000004", "Empty first sentence", Status.COMPLETED, [], summary(("", "Then this."))),
+        entry("NCT00000005", "No sentences", Status.WITHDRAWN, [], summary(())),
+        entry("NCT00000006", "Stand-in summary", Status.UNKNOWN, ["PHASE3"], stand_in),
+    )}
+    site = SimpleNamespace(entry=entries.get)
+    order = ["NCT00000003", "NCT00000001", "NCT09999999", "NCT00000002", "NCT00000004", "NCT00000005", "NCT00000006"]
+    for page in ("conditions/x/index.html", "index.html"):
+        href = partial(urls.relative, page)
+        for level in (2, 3):
+            for ncts in (order, [], ["NCT09999999"]):
+                assert trial_cards(site, href, ncts, level) == loops.render(
+                    site=site, href=href, urls=urls, nct_ids=ncts, level=level)
+
+
+def test_output_is_escaped_exactly_as_markupsafe_escapes(tmp_path):
+    """Templates write {{ value }} through fragments.text instead of markupsafe.escape (quicker):
+    the same characters for every kind of value."""
+    from markupsafe import Markup, escape
+
+    from ssg.model import Status
+    from ssg.render.fragments import text
+
+    class Html:
+        def __html__(self):
+            return "<i>safe</i>"
+
+    class Sub(str):
+        pass
+
+    values = ["<script>alert('x') & \"y\"</script>", "plain", "", "é\u2028 · …", Markup("<b>ok</b> &amp;"),
+              42, 1.5, None, Html(), Sub("<sub>"), Status.RECRUITING, ["<a>"]]
+    source = "".join(f"{{{{ v{i} }}}}|" for i in range(len(values)))
+    (tmp_path / "e.html").write_text(source + "{% set b %}{{ v0 }}{% endset %}{{ b }}{% macro m(x) %}[{{ x }}]{% endmacro %}{{ m(v0) }}")
+    site = Site(SiteConfig(title="T", base_url="https://org.github.io/repo/"), (), (), ())
+    context = {f"v{i}": v for i, v in enumerate(values)}
+    expected = jinja2.Environment(autoescape=True).from_string(
+        (tmp_path / "e.html").read_text()).render(**context)
+    assert Renderer(site, tmp_path).render_text("e.html", "index.html", **context) == expected
+    assert "&lt;script&gt;alert(&#39;x&#39;) &amp; &#34;y&#34;&lt;/script&gt;" in expected
+    for v in values:
+        assert text(v) == escape(v)
+
+
+def test_template_calls_pass_the_context_only_where_asked(tmp_path):
+    """Plain functions are called straight away (a quicker path than Jinja's), functions that ask
+    for the context still get it, keyword arguments still arrive, and a StopIteration is still
+    an undefined value."""
+    (tmp_path / "c.html").write_text(
+        "{{ plain(1, b=2) }}|{{ ctx(3) }}|{% for i in [1] %}{{ ctx(i) }}{{ plain(i, obj=5) }}{% endfor %}|"
+        "{% macro m(x) %}[{{ ctx(x) }}]{% endmacro %}{{ m(4) }}")
+    (tmp_path / "s.html").write_text("{{ stop() }}")
+    site = Site(SiteConfig(title="T", base_url="https://org.github.io/repo/"), (), (), ())
+    renderer = Renderer(site, tmp_path)
+
+    def plain(a, b=0, obj=0):
+        return f"p{a}{b}{obj}"
+
+    @jinja2.pass_context
+    def ctx(context, x):
+        return f"c{x}{context['page_path']}"
+
+    def stop():
+        raise StopIteration
+
+    out = renderer.render_text("c.html", "x/index.html", plain=plain, ctx=ctx)
+    assert out == "p120|c3x/index.html|c1x/index.htmlp105|[c4x/index.html]"
+    with pytest.raises(jinja2.UndefinedError, match="StopIteration"):
+        renderer.render_text("s.html", "x/index.html", stop=stop)

@@ -25,6 +25,9 @@ STUDY_STATUS = {
     Status.TERMINATED: "Terminated",
     Status.WITHDRAWN: "Withdrawn",
 }
+# One encoder for every page (json.dumps makes a new one per call); the data is a tree, so the
+# check for reference cycles is only work.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -105,7 +108,7 @@ def medical_trial(trial: Trial, url: str) -> dict:
 
 def script_json(data: object) -> Markup:
     """JSON text that cannot close or open an HTML element, for a <script type="application/ld+json">."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    text = _ENCODE(data)
     for char, escaped in _ESCAPES.items():  # str.replace is far quicker than translate to longer strings
         if char in text:
             text = text.replace(char, escaped)

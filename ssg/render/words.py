@@ -63,16 +63,26 @@ def status_sentence(value) -> str:
     return STATUS_SENTENCE[_status(value)]
 
 
+def _class_name(status: Status) -> str:
+    return "status-" + status.value.lower().replace("_", "-")
+
+
+_CLASS_BY_CODE = {s.value: _class_name(s) for s in Status}  # a term page asks it of every trial
+
+
 def status_class(value) -> str:
     """A CSS class name for the status banner ("status-recruiting")."""
-    return "status-" + _status(value).value.lower().replace("_", "-")
+    try:
+        return _CLASS_BY_CODE[value]
+    except (KeyError, TypeError):
+        return _class_name(_status(value))
 
 
 def phase_label(phases) -> str:
     """["PHASE1", "PHASE2"] -> "Phase 1 / Phase 2"; empty -> ""."""
     if isinstance(phases, str):
         phases = [phases]
-    return " / ".join(PHASE_LABEL.get(p, p) for p in phases)
+    return " / ".join([PHASE_LABEL.get(p, p) for p in phases])
 
 
 def long_date(iso: str | None) -> str:
