@@ -9,8 +9,10 @@ and the same for the real ClinicalTrials.gov records in ../shared/data/ctgov whe
     .venv/bin/python -m bench.parse_bench --corpus /dev/shm/c10k/trials
 
 With ``--corpus DIR`` it instead measures what a build's parse worker does with each record of
-DIR once, in this fresh process: parse_file's parse_text, then ssg.plain.summarise, CPU ms per
-record for each (cold caches, as in a build; inputs read and frozen out of the collector first).
+DIR once, in this fresh process: parse_file's parse_text, then ssg.plain.summarise, then the
+pickles the worker sends (ssg.parallel.send) and the parent's unpickling of them, CPU ms per
+record for each (cold caches, as in a build; inputs read and frozen out of the collector first;
+the cache writes and file reads are left out).
 
 Targets (issue 2): >= 1,000 text records/s and >= 2,000 JSON records/s on one core.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import pickle
 import statistics
 import sys
 import tempfile
@@ -87,8 +90,8 @@ def corpus_worker(folder: Path) -> int:
     gc.collect()
     gc.freeze()  # the build freezes what exists before the fork (ssg.parallel)
     clock = time.process_time
-    parse_cpu = summary_cpu = 0.0
-    failed = 0
+    parse_cpu = summary_cpu = pickle_cpu = unpickle_cpu = 0.0
+    failed = size = 0
     for path, text in texts:
         c0 = clock()
         try:
@@ -97,13 +100,25 @@ def corpus_worker(folder: Path) -> int:
             failed += 1
             continue
         c1 = clock()
-        summarise(trial)
+        summary = summarise(trial)
+        c2 = clock()
+        sent = [pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for v in (trial, ("ok", summary))]
+        c3 = clock()
+        gc.disable()  # as the parent, which receives with its collector off (ssg.parallel)
+        for data in sent:
+            pickle.loads(data)
+        gc.enable()
+        unpickle_cpu += clock() - c3
         parse_cpu += c1 - c0
-        summary_cpu += clock() - c1
+        summary_cpu += c2 - c1
+        pickle_cpu += c3 - c2
+        size += sum(map(len, sent))
     n = len(texts) - failed
+    ms = lambda cpu: f"{cpu / n * 1000:.3f}"  # noqa: E731
     print(f"{folder}: {n} records ({failed} failed), load {_load()}; CPU ms per record, each record once:")
-    print(f"parse {parse_cpu / n * 1000:.3f} + summary {summary_cpu / n * 1000:.3f} "
-          f"= {(parse_cpu + summary_cpu) / n * 1000:.3f}")
+    print(f"worker: parse {ms(parse_cpu)} + summary {ms(summary_cpu)} + pickles {ms(pickle_cpu)} "
+          f"= {ms(parse_cpu + summary_cpu + pickle_cpu)}; parent: unpickle {ms(unpickle_cpu)} "
+          f"({size / n / 1000:.1f} KB of pickles a record)")
     return 0
 
 

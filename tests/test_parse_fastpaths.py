@@ -7,11 +7,17 @@ against the library behaviour or the definition it replaces, on generated input.
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import textwrap
 import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
 
 from ssg.sources import clinconnect, compact, labelled, parse_text
 from ssg.sources import textpage as tp
@@ -186,3 +192,92 @@ def test_clean_tidies_whitespace_like_split_and_join(text):
 def test_criteria_with_tabs_odd_spaces_and_bare_markers():
     block = "Inclusion Criteria:\n\t* Age\t18  or older\n*\n1.2.\n  * Consent\xa0given \n\nExclusion Criteria: 1. None"
     assert split_criteria(block) == (["Age 18 or older", "Consent given"], ["None"])
+
+
+# --- Dates, record reads, pickles ----------------------------------------------------
+
+def _strptime_date(text: str) -> str | None:
+    """normalize.iso_date's general path: the first of its strptime formats that reads the text."""
+    from datetime import datetime
+
+    from ssg.sources.normalize import _DATE_FORMATS
+
+    for fmt, precision in _DATE_FORMATS:
+        try:
+            d = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return d.strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[precision])
+    return None
+
+
+MONTH_WORDS = st.sampled_from(["March", "march", "MAR", "Mar", "May", "Sep", "September", "Sept", "Febr", "Marc"])
+
+
+@FAST
+@given(MONTH_WORDS, st.sampled_from(["", "0", "00", "1", "07", "9", "29", "30", "31", "32", "001"]),
+       st.sampled_from(["2000", "2024", "2023", "1000", "0999", "0001", "9999", "20240"]))
+def test_month_name_dates_read_like_strptime(month, day, year):
+    from ssg.sources.normalize import _month_name_date
+
+    text = f"{month} {day}, {year}" if day else f"{month} {year}"
+    quick = _month_name_date(text)
+    assert quick is None or quick == _strptime_date(text), text
+    if month.lower() in ("march", "mar", "may", "sep", "september") and 2000 <= int(year) <= 9999 and (
+            not day or (len(day) <= 2 and 1 <= int(day) <= 29)):
+        assert quick is not None, text  # the records' usual forms do take the quick path
+
+
+def test_record_files_are_read_whole_and_checked(tmp_path, monkeypatch):
+    import ssg.sources as sources
+    from ssg.errors import ParseError
+    from ssg.sources import parse_file
+
+    seed_file = Path(__file__).parent.parent / "content" / "trials" / "NCT02663973.json"
+    (tmp_path / "a.json").write_text("\ufeff" + seed_file.read_text(encoding="utf-8"), encoding="utf-8")
+    read, seed = parse_file(tmp_path / "a.json"), parse_file(seed_file)
+    assert read.model_dump(exclude={"sources"}) == seed.model_dump(exclude={"sources"})
+    with pytest.raises(ParseError, match="cannot read file: Is a directory"):
+        parse_file(tmp_path)
+    monkeypatch.setattr(sources, "MAX_BYTES", 100)
+    with pytest.raises(ParseError, match="records over 100 bytes are refused"):
+        parse_file(tmp_path / "a.json")
+    with pytest.raises(ParseError, match="cannot read file: No such file"):
+        parse_file(tmp_path / "gone.json")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.raises(ParseError, match="file is empty"):
+        parse_file(tmp_path / "empty.txt")
+
+
+def _fields_set_everywhere(value):
+    """Every model's fields set, and every value's type, recursively (what == does not compare)."""
+    if isinstance(value, BaseModel):
+        return (type(value), tuple(sorted(value.model_fields_set)),
+                tuple(_fields_set_everywhere(getattr(value, k)) for k in type(value).model_fields))
+    if isinstance(value, list):
+        return tuple(_fields_set_everywhere(v) for v in value)
+    if dataclasses.is_dataclass(value):
+        return (type(value), tuple(_fields_set_everywhere(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    return (type(value), value)
+
+
+def test_trials_pickle_and_come_back_the_same():
+    # The parse workers send every Trial to the build as a pickle (ssg.parallel.send) and the
+    # cache keeps it: the models have their own compact pickles (ssg.model).
+    from ssg.model import Contact, Location, Trial
+    from ssg.sources import parse_file, record_files
+
+    root = Path(__file__).parent.parent
+    trials = [parse_file(p) for p in record_files([root / "content" / "trials", root / "tests" / "data"])]
+    trials.append(Trial(nct_id="NCT01234567", title="Bare"))
+    assert any(t.locations for t in trials) and any(t.contacts for t in trials)
+    for t in trials:
+        for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+            back = pickle.loads(pickle.dumps(t, protocol=protocol))
+            assert back == t and _fields_set_everywhere(back) == _fields_set_everywhere(t)
+    back = pickle.loads(pickle.dumps(next(t for t in trials if t.locations).locations[0]))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        back.city = "Elsewhere"  # still frozen
+    with pytest.raises(ValidationError):
+        trials[0].model_copy().__class__(nct_id="NCT01234567", title="x", unknown=1)
+    assert Location.__reduce__ is not object.__reduce__ and Contact.__reduce__ is not object.__reduce__

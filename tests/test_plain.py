@@ -561,3 +561,28 @@ _TIMING_AS_WRITTEN = re.compile(S._TIMING.pattern.replace(r"\b(?=[otfe\d])", r"\
 def test_timing_regex_finds_what_it_found_without_its_lookahead(text):
     assert S._TIMING.pattern.startswith(r"\b(?=[otfe\d])")
     assert [m.span() for m in S._TIMING.finditer(text)] == [m.span() for m in _TIMING_AS_WRITTEN.finditer(text)]
+
+
+def _seed_trials() -> list[Trial]:
+    from pathlib import Path
+
+    from ssg.sources import parse_file, record_files
+
+    return [parse_file(p) for p in record_files([Path(__file__).parent.parent / "content" / "trials"])]
+
+
+def test_grades_are_fk_grades_of_the_sentences_as_shown_and_without_names():
+    trials = _seed_trials() + [
+        make(),
+        make(conditions=["Pseudohypoparathyroidism Type Ia"], sponsors=[Sponsor(name="Internationalisation Consortium")],
+             locations=[Location(facility="Hôpital Saint-Louis", city="Paris", country="France")],
+             contacts=[Contact(name="Dr. O'Brien", phone="+33 1 23 45 67 89", email="obrien@example.org")]),
+    ]
+    for t in trials:
+        summary = full(t)
+        marked = [m for _, _, build in S.SECTIONS for m in build(t)]
+        marked += S._join_point_sentences(S.can_join_points(t), S.cannot_join_points(t))
+        shown_sentences = summary.sentences + summary.eligibility_sentences
+        assert summary.grade == fk_grade(shown_sentences)
+        assert summary.grade_without_names == fk_grade(S.measured(m) for m in marked)
+        assert summary.longest_sentence_words == max(word_count(s) for s in shown_sentences)

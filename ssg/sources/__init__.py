@@ -78,15 +78,28 @@ def parse_text(text: str, path: str) -> Trial:
 
 
 def parse_file(path: str | Path) -> Trial:
-    p = Path(path)
+    where = str(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise ParseError(str(p), f"file is {size} bytes; records over {MAX_BYTES} bytes are refused")
-        data = p.read_bytes()
+        data = _read(where)
     except OSError as e:
-        raise ParseError(str(p), f"cannot read file: {e.strerror or e}") from None
-    return parse_text(decode(data, str(p)), str(p))
+        raise ParseError(where, f"cannot read file: {e.strerror or e}") from None
+    return parse_text(decode(data, where), where)
+
+
+def _read(path: str) -> bytes:
+    """The file's bytes; a file over MAX_BYTES is refused before it is read. Plain os calls:
+    Path.stat + Path.read_bytes cost ~15 us more per record (a build reads 10,000)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(fd).st_size
+        if size > MAX_BYTES:
+            raise ParseError(path, f"file is {size} bytes; records over {MAX_BYTES} bytes are refused")
+        chunks = [os.read(fd, size + 1)]
+        while chunks[-1]:  # to the end, as read_bytes does (the file may have grown)
+            chunks.append(os.read(fd, 1 << 20))
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 2 else b"".join(chunks)
 
 
 # Folder -> (signatures of it and the folders under it, its record files): ssg serve lists the

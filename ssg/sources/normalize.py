@@ -6,8 +6,9 @@ pure functions that return immutable values are memoised with lru_cache.
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from ssg.model import Status
@@ -100,6 +101,9 @@ def iso_date(text: str | None) -> str | None:
         return None
     t = re.sub(r"\s+", " ", t.rstrip("."))
     t = re.sub(r"^(Sept)\b", "Sep", t)
+    quick = _month_name_date(t)
+    if quick:
+        return quick
     for fmt, precision in _DATE_FORMATS:
         try:
             d = datetime.strptime(t, fmt)
@@ -111,6 +115,31 @@ def iso_date(text: str | None) -> str | None:
             return d.strftime("%Y-%m")
         return d.strftime("%Y")
     return None
+
+
+# "March 15, 2000" and "March 2000" (legacy XML) without strptime, which raises on each format
+# it tries first. Only what "%B %d, %Y" / "%b %d, %Y" / "%B %Y" / "%b %Y" surely read the same
+# way (English months, as strptime's C locale); anything else goes the strptime way.
+_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
+_MONTH_NAME_DATE_RE = re.compile(r"([A-Za-z]+) (?:([0-9]{1,2}), )?([0-9]{4})")
+
+
+def _month_name_date(text: str) -> str | None:
+    m = _MONTH_NAME_DATE_RE.fullmatch(text)
+    if not m or m.group(1).lower() not in _MONTHS:
+        return None
+    month, year = _MONTHS[m.group(1).lower()], int(m.group(3))
+    if year < 1000:  # strftime does not pad such years: leave them to strptime
+        return None
+    if m.group(2) is None:
+        return f"{year}-{month:02d}"
+    day = int(m.group(2))
+    try:
+        date(year, month, day)
+    except ValueError:  # day 0, or past the month's end
+        return None
+    return f"{year}-{month:02d}-{day:02d}"
 
 
 _AGE_UNITS = {
