@@ -23,7 +23,9 @@ made from, so a rebuild redoes only the pieces whose inputs changed. Keys:
            related trials it links; handout: env, trial key; condition/sponsor page: env, the
            Term (name, slug, members in order), its members' trial keys
   search   CODE, every entry's trial key and Terms                -> the search index files
-Site-wide pages (home, A-Z indexes, search page, glossary, 404, sitemap) are always rendered;
+           (a session, ssg serve, makes them instead from the pieces a change touched: SearchMemo)
+Site-wide pages (home, A-Z indexes, search page, glossary, 404, sitemap) are always rendered
+(a session keeps an A-Z index page made from the very same Terms under the same env key);
 static files are always copied. With a cache folder, the build starts from the site the previous
 build replaced (ssg.write.Spare), so a page already in place is kept rather than linked again.
 CODE hashes ssg's own files and library versions, so changing ssg invalidates everything.
@@ -43,7 +45,7 @@ from pathlib import Path
 
 import ssg
 from ssg import parallel
-from ssg.cache import BuildCache, code_version, collector_paused, digest
+from ssg.cache import BuildCache, ByIdentity, code_version, collector_paused, digest
 from ssg.config import ConfigError, SiteConfig, load_config
 from ssg.errors import BuildError, OutputDirRefused, ParseError
 from ssg.model import Trial
@@ -273,14 +275,17 @@ def summarise_all(trials: list[Trial], report: BuildReport, *, jobs: int = 1, ca
         return trials, {}
     results: list[tuple[str, object] | None] = [None] * len(trials)
     with collector_paused():
-        for i, t in enumerate(trials):
-            made = early.get(t.nct_id) if early and keys else None
-            if made is not None and _item_key("trial", made[0]) == keys[t.nct_id]:
+        position = {t.nct_id: i for i, t in enumerate(trials)} if early and keys else {}
+        for nct, made in early.items() if position else ():
+            i = position.get(nct)
+            if i is not None and _item_key("trial", made[0]) == keys[nct]:
                 results[i] = made[1]
                 if cache:
-                    cache.remember("plain", keys[t.nct_id], made[1])  # stored by the worker
-            elif cache and keys:
-                results[i] = cache.get("plain", keys[t.nct_id])
+                    cache.remember("plain", keys[nct], made[1])  # stored by the worker
+        if cache and keys:
+            ask = [i for i, r in enumerate(results) if r is None]
+            for i, found in zip(ask, cache.get_many("plain", [keys[trials[i].nct_id] for i in ask])):
+                results[i] = found
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
         warm_up_plain()
@@ -368,25 +373,21 @@ class Item:
     key: str  # hash of every input of the page (see "Keys" above)
 
 
-# id(Term) -> (Term, key): Terms live on between rebuilds (ssg.site.taxonomy keeps the last
-# taxonomy), and holding each Term here keeps its id from being reused by another object.
-_term_keys: dict[int, tuple[Term, str]] = {}
+# Each Term's key: Terms live on between rebuilds (ssg.site.taxonomy keeps the last taxonomy).
+_term_keys = ByIdentity(limit=100_000)
 
 
 def _term_key(term: Term) -> str:
     """A key over a Term (name, slug, members); worked out once per Term object (a term is
     shared by many trials, and by the builds of a session)."""
-    known = _term_keys.get(id(term))
-    if known is not None and known[0] is term:
-        return known[1]
-    if len(_term_keys) > 100_000:
-        _term_keys.clear()
-    k = digest("term", term.name, term.slug, term.inferred, *term.nct_ids)
-    _term_keys[id(term)] = (term, k)
+    k = _term_keys.get(term)
+    if k is None:
+        k = digest("term", term.name, term.slug, term.inferred, *term.nct_ids)
+        _term_keys.put(term, k)
     return k
 
 
-# Item keys a process has worked out (ssg serve plans ~20,000 pages per rebuild, nearly all unchanged).
+# Keys a process has worked out: record and trial keys (ssg serve asks for ~20,000 per rebuild).
 _item_keys: dict[tuple, str] = {}
 
 
@@ -399,9 +400,11 @@ def _item_key(*parts: object) -> str:
     return key
 
 
-# NCT ID -> (inputs, its items) of the last plan: ssg serve plans ~20,000 pages per rebuild,
-# nearly all as before.
-_planned: dict[str, tuple] = {}
+# The last plan, for the next (ssg serve plans ~22,000 pages per rebuild, nearly all as before):
+# what it was made from (env keys, the producers, the trial keys, the site's NCT IDs) and its items,
+# per trial (NCT ID -> position, Trial, Terms, related NCT IDs, items) and per term ((kind,
+# position) -> Term, item).
+_planned: dict = {}
 
 
 def plan_items(site: Site, modules: dict[str, object], env: dict[str, str], keys: dict[str, str]) -> list[Item]:
@@ -412,38 +415,52 @@ def plan_items(site: Site, modules: dict[str, object], env: dict[str, str], keys
     items: list[Item] = []
     tkey = _term_key
     pages, handouts = "ssg.site.pages" in modules, "ssg.handout" in modules
+    ids = site._by_nct.keys()
+    last = _planned if (_planned.get("env"), _planned.get("producers")) == (env, (pages, handouts)) else {}
+    # The trials whose key changed, or that came or went: a page that reads none of them (by its
+    # trial, a related trial or a term's member) has the key it had, when its inputs are the same objects.
+    old_keys = last.get("keys", {})
+    changed = {n for n, k in keys.items() if old_keys.get(n) != k}
+    changed.update(old_keys.keys() - keys.keys(), last.get("ids", set()) ^ ids)
+    last_trials, last_terms = last.get("trials", {}), last.get("terms", {})
     planned: dict[str, tuple] = {}
+    planned_terms: dict[tuple[str, int], tuple] = {}
 
     # A trial's page and its handout side by side, so one worker renders both and only that
     # worker touches (and so copies) the trial's memory.
     for i, e in enumerate(site.entries):
         nct = e.trial.nct_id
-        related = []
-        for r in e.trial.related if pages else ():
-            other = r.nct_id.strip()
-            related += [other, keys.get(other, "-") if site.entry(other) else "-"]
-        # Everything the two items are made from (the Terms by identity: see _term_key).
-        inputs = (i, pages, handouts, env["trial"], env["handout"], keys[nct], e.conditions, e.sponsors, *related)
-        known = _planned.get(nct)
-        if known is None or known[0] != inputs:
+        known = last_trials.get(nct)
+        if (known is None or nct in changed or known[0] != i or known[1] is not e.trial
+                or known[2] is not e.conditions or known[3] is not e.sponsors
+                or (known[4] and not changed.isdisjoint(known[4]))):
+            related_ids = tuple(r.nct_id.strip() for r in e.trial.related) if pages else ()
+            related = []
+            for other in related_ids:
+                related += [other, keys.get(other, "-") if site.entry(other) else "-"]
             made = []
             if pages:
-                made.append(Item("trial", i, urls.trial_path(nct), _item_key(
+                made.append(Item("trial", i, urls.trial_path(nct), digest(
                     "trial.html", env["trial"], keys[nct], *[tkey(t) for t in e.conditions], "|",
                     *[tkey(t) for t in e.sponsors], "|", *related)))
             if handouts:
                 made.append(Item("handout", i, urls.handout_path(nct),
-                                 _item_key("handout.html", env["handout"], keys[nct])))
-            known = (inputs, made)
+                                 digest("handout.html", env["handout"], keys[nct])))
+            known = (i, e.trial, e.conditions, e.sponsors, related_ids, made)
         planned[nct] = known
-        items += known[1]
-    _planned = planned
+        items += known[5]
     if pages:
         for kind, terms, path_of in (("condition", site.conditions, urls.condition_path),
                                      ("sponsor", site.sponsors, urls.sponsor_path)):
             for i, t in enumerate(terms):
-                items.append(Item(kind, i, path_of(t.slug),
-                                  _item_key(f"{kind}.html", env[kind], tkey(t), *[keys.get(n, "-") for n in t.nct_ids])))
+                known = last_terms.get((kind, i))
+                if known is None or known[0] is not t or not changed.isdisjoint(t.nct_ids):
+                    known = (t, Item(kind, i, path_of(t.slug), digest(
+                        f"{kind}.html", env[kind], tkey(t), *[keys.get(n, "-") for n in t.nct_ids])))
+                planned_terms[kind, i] = known
+                items.append(known[1])
+    _planned = {"env": env, "producers": (pages, handouts), "keys": keys, "ids": set(ids), "trials": planned,
+                "terms": planned_terms}
     return items
 
 
@@ -571,63 +588,20 @@ class _Recorder:
         self.uses.extend(entries)
 
 
-def _search_files(entries: tuple, cache: BuildCache | None, key: str | None, known: list | None, memo=None) -> tuple:
-    """(search files, cache entries used, cache entries made, facts made or None, what the memo
-    made or None): in a background child, or here. ``known``: each entry's search facts where
-    the caller has them; ``memo``: the session's ssg.search.SearchMemo. One value, so one pickle:
-    the facts in it and in the memo's part stay one object each in the parent."""
+def _search_files(entries: tuple, cache: BuildCache | None, key: str | None, memo=None) -> tuple:
+    """(search files, cache entries used, cache entries made, what the memo made or None): in a
+    background child, or here. ``memo``: the session's ssg.search.SearchMemo. One value, so one
+    pickle: the documents in the memo's trials and in its indexes stay one object each in the parent."""
     from ssg.search import data_files
-    from ssg.search.documents import facts_of
 
-    known = known or [None] * len(entries)
-    with collector_paused():  # as data_files does: nothing here makes reference cycles
-        made_facts = {i: facts_of(e) for i, (e, f) in enumerate(zip(entries, known)) if f is None}
-    facts = [made_facts.get(i, f) for i, f in enumerate(known)]
     recorder = _Recorder(cache) if cache else None
-    data = data_files(entries, cache=recorder, facts=facts, memo=memo)
+    data = data_files(entries, cache=recorder, memo=memo)
     if cache is not None:
         cache.store("search", key, (data, recorder.uses))  # the file half, off the parent's path
     return (data, (recorder.uses if recorder else []), (recorder.made if recorder else []),
-            made_facts if cache is not None and cache.session else None, memo.take() if memo else None)
+            memo.take() if memo else None)
 
 
-class _FactsMemo:
-    """Each trial's search facts, kept while a session (ssg serve) rebuilds: NCT ID -> (trial,
-    plain summary, condition and sponsor names, facts, condition and sponsor Terms). Valid while
-    the entry holds those very objects (the cache hands the same Trial and summary back for an
-    unchanged record) and names."""
-
-    def __init__(self):
-        self.by_id: dict[str, tuple] = {}
-
-    @staticmethod
-    def _names(entry) -> tuple:
-        return tuple(t.name for t in entry.conditions), tuple(t.name for t in entry.sponsors)
-
-    def known(self, entries) -> list:
-        out = []
-        for e in entries:
-            m = self.by_id.get(e.trial.nct_id)
-            ok = (m is not None and m[0] is e.trial and m[1] is e.plain
-                  and ((m[4] is e.conditions and m[5] is e.sponsors) or m[2] == self._names(e)))
-            out.append(m[3] if ok else None)
-        return out
-
-    def update(self, entries, made: dict[int, object]) -> None:
-        by_id = self.by_id
-        for e in entries:  # note the entry's term tuples: the same objects while the taxonomy is
-            m = by_id.get(e.trial.nct_id)
-            if m is not None and (m[4] is not e.conditions or m[5] is not e.sponsors):
-                by_id[e.trial.nct_id] = (*m[:4], e.conditions, e.sponsors)
-        for i, facts in made.items():
-            e = entries[i]
-            by_id[e.trial.nct_id] = (e.trial, e.plain, self._names(e), facts, e.conditions, e.sponsors)
-        if len(by_id) > len(entries):  # some trials are gone
-            current = {e.trial.nct_id for e in entries}
-            self.by_id = {k: v for k, v in by_id.items() if k in current}
-
-
-_facts_memo = _FactsMemo()
 _search_memo = None  # the session's ssg.search.SearchMemo, made on first use
 
 
@@ -641,45 +615,50 @@ def _session_search_memo():
 
 
 class SearchData:
-    """The search index files: from the cache when no entry changed, else built by start() in a
-    background child while this process renders pages (reusing, from the cache, the index shards
-    no change touched), or by result() here."""
+    """The search index files. In a session whose memo holds the last build's pieces (light()),
+    made here in result() from the pieces a change touched (a few ms; a child would cost more to
+    fork and to send the files back). Otherwise from the cache when no entry changed, else built
+    by start() in a background child while this process renders pages (reusing, from the cache,
+    the index shards no change touched), or by result() here."""
 
     def __init__(self, site: Site, keys: dict[str, str], cache: BuildCache | None):
         self.site, self.cache, self.key = site, cache, None
         self.data: dict[str, bytes] | None = None
         self.pending: parallel.Pending | None = None
-        if cache:
+        self.here = self.light()
+        if cache and not self.here:
             # Hex keys and "|" joined: unambiguous, and one hash instead of ~60,000 length prefixes.
             self.key = digest("search", code_version(), " ".join([
                 part for e in site.entries
                 for part in (keys[e.trial.nct_id], *[_term_key(t) for t in e.conditions + e.sponsors], "|")]))
-            # A session whose memo is empty makes the files once anyway, to fill it for the next change.
-            found = cache.get("search", self.key) if self.light() or not cache.session else None
+            # A session (whose memo is empty) makes the files once anyway, to fill it for the next change.
+            found = cache.get("search", self.key) if not cache.session else None
             if found is not None:
                 self.data, uses = found
                 cache.keep(uses)  # the shards stay cached for the next change
 
     def light(self) -> bool:
         """True when a session's memo holds the search files of the last build: a change makes
-        only the pieces it touched, a small job that may start at once, beside any render workers."""
+        only the pieces it touched, a small job done here."""
         return self.cache is not None and self.cache.session and bool(_session_search_memo().trials)
 
     def start(self, jobs: int) -> None:
-        if self.data is None and self.pending is None:
-            session = self.cache is not None and self.cache.session
-            known = _facts_memo.known(self.site.entries) if session else None
-            memo = _session_search_memo() if session else None
-            self.pending = parallel.in_background(_search_files, self.site.entries, self.cache, self.key, known,
-                                                  memo, jobs=jobs)
+        if self.data is None and self.pending is None and not self.here:
+            memo = _session_search_memo() if self.cache is not None and self.cache.session else None
+            self.pending = parallel.in_background(_search_files, self.site.entries, self.cache, self.key, memo,
+                                                  jobs=jobs)
 
     def result(self) -> dict[str, bytes]:
+        if self.data is None and self.here:
+            from ssg.search import data_files
+
+            memo = _session_search_memo()
+            self.data = data_files(self.site.entries, cache=self.cache, memo=memo)
+            memo.apply(memo.take(), self.site.entries, self.site.entry)
         if self.data is None:
             self.start(jobs=1)
-            self.data, uses, made, made_facts, memo_made = self.pending.result()
+            self.data, uses, made, memo_made = self.pending.result()
             self.pending = None
-            if made_facts is not None:
-                _facts_memo.update(self.site.entries, made_facts)
             if memo_made is not None:
                 _session_search_memo().apply(memo_made, self.site.entries, self.site.entry)
             if self.cache:
@@ -726,6 +705,8 @@ def _keep_compiled(env) -> None:
 # The template each kind of per-item page renders.
 ITEM_TEMPLATES = {"trial": "trial.html", "handout": "handout.html", "condition": "condition.html",
                   "sponsor": "sponsor.html"}
+# Site-wide pages that ssg.site.pages keeps between a session's builds, keyed like item pages.
+KEPT_TEMPLATES = {"conditions": "conditions.html", "sponsors": "sponsors.html"}
 
 
 def _template_files(templates: Path) -> dict[str, bytes]:
@@ -771,13 +752,13 @@ def template_closure(templates: Path, name: str, files: dict[str, bytes] | None 
 
 
 def env_keys(config: SiteConfig, templates: Path, date: str | None, site: Site) -> dict[str, str]:
-    """Per kind of item page: a key over code, config, build date, extra pages (every page's nav
-    lists them) and the bytes of the templates that kind of page uses."""
+    """Per kind of item page (and of kept site-wide page): a key over code, config, build date,
+    extra pages (every page's nav lists them) and the bytes of the templates that kind of page uses."""
     pages = [part for p in site.pages for part in (p.slug, p.title, p.markdown, p.source)]
     common = digest("env", code_version(), config.model_dump_json(), date or "-", *pages)
     files = _template_files(templates)
     keys = {}
-    for kind, name in ITEM_TEMPLATES.items():
+    for kind, name in {**ITEM_TEMPLATES, **KEPT_TEMPLATES}.items():
         parts = []
         for rel in template_closure(templates, name, files):
             parts += [rel, files.get(rel, b"-")]
@@ -857,12 +838,11 @@ def build_site(
         with timed("plan"):
             modules = dict(producers(report))
             search = SearchData(site, keys, cache) if "ssg.search" in modules else None
-            if search is not None and search.light():
-                search.start(jobs)  # the rest of the build is its head start
             try:
                 renderer = Renderer(site, templates, build_date=date)
                 _keep_compiled(renderer.env)
-                items = plan_items(site, modules, env_keys(config, templates, date, site), keys)
+                env = env_keys(config, templates, date, site)
+                items = plan_items(site, modules, env, keys)
             except BaseException:
                 if search is not None:
                     search.cancel()
@@ -877,7 +857,7 @@ def build_site(
                     for name, module in modules.items():
                         if name in ("ssg.handout", "ssg.search"):
                             continue  # every handout is a per-item page; search files last (below)
-                        options = {"per_item": False} if name == "ssg.site.pages" else {}
+                        options = {"per_item": False, "env": env} if name == "ssg.site.pages" else {}
                         writer.write_all(_counted(run_producer(name, module.pages, site, renderer, **options),
                                                   progress, report))
                     report.assets = writer.copy_tree(static, "assets")

@@ -101,6 +101,29 @@ def collector_paused():
             gc.enable()
 
 
+class ByIdentity:
+    """Values worked out from objects that a process keeps using build after build (ssg serve):
+    id(object) -> (object, value). Holding the object keeps its id from going to another one;
+    past ``limit`` entries all are forgotten (objects edited many times in one session)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.known: dict[int, tuple] = {}
+
+    def __len__(self) -> int:
+        return len(self.known)
+
+    def get(self, obj):
+        """The value kept for this very object, or None."""
+        known = self.known.get(id(obj))
+        return known[1] if known is not None and known[0] is obj else None
+
+    def put(self, obj, value) -> None:
+        if len(self.known) > self.limit:
+            self.known.clear()
+        self.known[id(obj)] = (obj, value)
+
+
 def _stat_signature(st: os.stat_result) -> tuple:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
@@ -148,7 +171,7 @@ class BuildCache:
 
     def __init__(self, folder: str | Path | None, *, session: bool = False):
         # session: this object serves build after build in one process (ssg serve), so work
-        # worth keeping in memory between builds is kept (see build._FactsMemo).
+        # worth keeping in memory between builds is kept (see ssg.search.SearchMemo).
         self.session = session
         self.folder = Path(folder).resolve() if folder is not None else None
         self.folder_str = str(self.folder) if folder is not None else ""
@@ -289,6 +312,17 @@ class BuildCache:
                 return value
         self.misses += 1
         return default
+
+    def get_many(self, ns: str, keys: list[str]) -> list:
+        """get() of each key, in one call (a serve rebuild asks for ~10,000 at a time)."""
+        self.used.setdefault(ns, set()).update(keys)
+        mem = self.memory.setdefault(ns, {})
+        out = [mem.get(k) for k in keys]
+        missing = [i for i, v in enumerate(out) if v is None]
+        self.hits += len(keys) - len(missing)
+        for i in missing:
+            out[i] = self.get(ns, keys[i])
+        return out
 
     def keep(self, entries) -> None:
         """Mark (namespace, key) entries as used by this build without reading them, so they are not pruned."""

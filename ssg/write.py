@@ -99,8 +99,20 @@ def tree_id(folder: Path) -> tuple[int, int, int] | None:
     return st.st_dev, st.st_ino, st.st_mtime_ns
 
 
-def _folders(paths) -> set[str]:
+# (paths, their folders) of the last call: the trees of a serve session hold the same paths build after build.
+_last_folders: list = []
+
+
+def _folders(paths: frozenset[str]) -> set[str]:
     """Every folder that holds one of the relative ``paths``, however deep."""
+    if _last_folders and _last_folders[0] == paths:
+        return set(_last_folders[1])
+    out = _walk_folders(paths)
+    _last_folders[:] = [paths, frozenset(out)]
+    return out
+
+
+def _walk_folders(paths) -> set[str]:
     out: set[str] = set()
     for rel in paths:
         parent = rel.rpartition("/")[0]
@@ -374,12 +386,14 @@ class SiteWriter:
             except OSError:
                 kept.append(False)
                 continue
-            if (st.st_size, st.st_mtime_ns, st.st_ino) != signature:
+            if st.st_ino != signature[2] or st.st_mtime_ns != signature[1] or st.st_size != signature[0]:
                 kept.append(False)
                 continue
-            parent = path.rpartition("/")[0]
-            if path in _safe_paths and (prefix + parent if parent else top) in made and path not in old_dirs:
-                written.add(path)  # what _dest would do: the path is known safe and its folder is there
+            if path in _safe_paths and path not in old_dirs and (
+                    (parent := path.rpartition("/")[0]) in old_dirs or not parent or prefix + parent in made):
+                # what _dest would do: the path is known safe and its folder is there (the recycled
+                # tree's folders are made, unless _dest took one away, which leaves old_dirs too)
+                written.add(path)
             else:
                 self._dest(path)
                 old_dirs, made = self.old_dirs, self.made  # _dest may replace them

@@ -313,13 +313,14 @@ SESSION_CHANGES = [change_title, change_status, change_condition, change_sponsor
                    change_template, change_config]
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_a_session_stays_exact_through_every_kind_of_change(tmp_path, project, jobs):
+@pytest.mark.parametrize("jobs, folder", [(1, False), (2, False), (1, True)])
+def test_a_session_stays_exact_through_every_kind_of_change(tmp_path, project, jobs, folder):
     """ssg serve keeps the site model's pieces in memory between builds (taxonomies, search index
-    pieces, keys): after each change in turn the site must still equal a clean build."""
+    pieces, keys, planned pages): after each change in turn the site must still equal a clean
+    build. With a cache folder, a page whose planned key is stale would be kept from the cache."""
     content, templates = project
     out = tmp_path / "site"
-    cache = BuildCache(None, session=True)
+    cache = BuildCache(tmp_path / "cache" if folder else None, session=True)
     build_site(content, out, templates_dir=templates, cache=cache, jobs=jobs)
     for change in SESSION_CHANGES:
         change(content, templates)
@@ -353,23 +354,33 @@ def test_a_session_with_a_cache_folder_keeps_files_in_place_and_stays_exact(tmp_
 
 
 def test_a_session_makes_again_only_the_search_pieces_a_change_touched(tmp_path, project, monkeypatch):
-    """A title edit in a session rebuilds the title index only: the names index (conditions,
+    """A title edit in a session makes again only the title shards its old and new words are in,
+    from the last build's index (no index is built whole): the names index (conditions,
     sponsors, places...) and the summary index come from the session's memo."""
-    import ssg.search
+    from ssg.search.shards import Built
 
     content, templates = project
     out = tmp_path / "site"
     cache = BuildCache(None, session=True)
     rebuild(content, out, templates, cache)
-    built: list[str] = []
-    real = ssg.search.build_index
-    monkeypatch.setattr(ssg.search, "build_index", lambda name, *a, **k: built.append(name) or real(name, *a, **k))
+    import ssg.build
+
+    whole: list[str] = []
+    shards: list[tuple[str, str]] = []
+    children: list = []
+    real_background = ssg.build.parallel.in_background
+    monkeypatch.setattr(ssg.build.parallel, "in_background", lambda *a, **k: children.append(a) or real_background(*a, **k))
+    real_make, real_shard = Built.make.__func__, Built._make_shard
+    monkeypatch.setattr(Built, "make", classmethod(lambda cls, field, *a, **k: whole.append(field)
+                                                    or real_make(cls, field, *a, **k)))
+    monkeypatch.setattr(Built, "_make_shard", lambda self, k, *a: shards.append((self.field, k)) or real_shard(self, k, *a))
     write(content, {"trials/d.json": record("NCT00000004", "Fourth trial", conditions=("Gout",),
                                             sponsor="Beta Health")})
     write(content, {"trials/d.json": (content / "trials/d.json").read_text().replace(
         "This study looks at fourth trial.", "This study looks at fourth study.")})
     rebuild(content, out, templates, cache)
-    assert built == ["title"]
+    assert whole == [] and shards == [("t", "")]  # a site this small has one shard per index
+    assert children == []  # made in the building process: a few pieces do not pay for a fork
     assert_same_as_clean(tmp_path, content, templates, out)
 
 
@@ -390,3 +401,15 @@ def test_what_the_session_search_memo_assumes_of_the_search_files():
     one_by_one = [name_docs({k: NameTable([n] if k == kind else [], {}) for k in KINDS})[0]
                   for kind in KINDS for n in tables[kind].names]
     assert one_by_one == name_docs(tables)
+
+
+def test_get_many_is_get_of_each_key(tmp_path):
+    """BuildCache.get_many (a serve rebuild's ~10,000 summary look-ups in one call): the values
+    from memory or disk, None where there is none, each key noted as used by this build."""
+    cache = BuildCache(tmp_path / "cache")
+    cache.put("plain", "a", ("ok", 1))
+    cache.put("plain", "b", ("ok", 2))
+    again = BuildCache(tmp_path / "cache")  # a new process: "b" only on disk
+    again.remember("plain", "a", ("ok", 1))
+    assert again.get_many("plain", ["a", "b", "c"]) == [("ok", 1), ("ok", 2), None]
+    assert again.used["plain"] == {"a", "b", "c"} and (again.hits, again.misses) == (2, 1)

@@ -167,3 +167,37 @@ def test_the_build_cache_itself_works_as_the_cache(tmp_path):
     again = BuildCache(tmp_path / "cache")  # a later build reads the pickles from disk
     assert data_files(entries, again) == data_files(entries)
     assert again.hits and not again.misses
+
+
+def test_an_index_made_again_from_the_last_one_equals_one_made_whole():
+    """Built.update (a serve rebuild) makes again only the shards a changed document touches; it
+    must give make()'s bytes, and say None where it cannot (another average length, other keys)."""
+    import random
+
+    from ssg.search.shards import Built
+
+    rng = random.Random(7)
+    words = [f"w{a}{b}" for a in "abcdefgh" for b in "xyz"] + ["alpha", "beta", "gamma"]
+    docs = [Doc(tuple(rng.choice(words) for _ in range(6)), 8) for _ in range(300)]
+    cache = DictCache()
+    built = Built.make("t", docs, limit=40, cache=cache)
+    assert len(built.keys) > 5
+    updated = 0
+    for step in range(40):
+        new = list(docs)
+        for i in rng.sample(range(len(docs)), 1 + step % 3):
+            new[i] = Doc(tuple(rng.choice(words) for _ in range(6 if step % 5 else 7)), 8)
+        whole = Built.make("t", new, limit=40)
+        cache.puts.clear()
+        made = built.update(new, cache)
+        if made is not None:
+            updated += 1
+            assert [(s.key, s.docs, s.data) for s in made.shard_list()] == \
+                   [(s.key, s.docs, s.data) for s in whole.shard_list()]
+            assert 0 < len(cache.puts) < len(whole.keys)  # only the touched shards were made
+            assert made.cache_keys == Built.make("t", new, limit=40, cache=DictCache()).cache_keys
+            built, docs = made, new
+        else:
+            assert (whole.avg, whole.keys) != (built.avg, built.keys)
+            built, docs = Built.make("t", new, limit=40, cache=cache), new
+    assert updated > 20

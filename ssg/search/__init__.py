@@ -22,9 +22,9 @@ from pathlib import Path
 
 from ssg.cache import collector_paused
 from ssg.errors import BuildError
-from ssg.search.documents import (KINDS, SHARD, NameTable, build_store, facts_of, members_file, name_members,
-                                  name_tables, text_shards)
-from ssg.search.index import build_index, name_docs, summary_docs, trial_docs
+from ssg.search.documents import (KINDS, SHARD, NameTable, facts_of, members_file, name_members, name_tables,
+                                  store_of_rows, store_row, text_shards)
+from ssg.search.index import build_index, build_state, name_docs, summary_docs, trial_docs
 from ssg.search.shards import Doc, dumps
 from ssg.search.shards import remember as remember_docs
 from ssg.site import urls
@@ -59,7 +59,6 @@ def data_files(entries, cache=None, facts: list | None = None, memo: SearchMemo 
     """
     entries = tuple(entries)
     with collector_paused():  # its many small objects make no reference cycles
-        facts = [f if f is not None else facts_of(e) for e, f in zip(entries, facts or [None] * len(entries))]
         return _data_files(entries, facts, cache, memo if memo is not None else SearchMemo())
 
 
@@ -89,20 +88,32 @@ def _keep(cache, used: list) -> None:
             cache.get(ns, key)
 
 
+def _term_names(conditions, sponsors) -> tuple:
+    return tuple(t.name for t in conditions), tuple(t.name for t in sponsors)
+
+
+# What SearchMemo.trial keeps per trial: (made from, facts, title Doc, summary Doc, versions, docs.json row);
+# made from: the entry's trial, plain summary and condition and sponsor Terms, each by identity.
+FROM, FACTS, TITLE, SUMMARY, VERSIONS, ROW = range(6)
+# versions: one number per part, in this order, that changes only when the part itself changes
+V_FACTS, V_TITLE, V_SUMMARY, V_NAMES, V_ROW = range(5)
+
+
 class SearchMemo:
     """The pieces of the search files, each with what it was made from, kept between the builds
     of one process (ssg serve), so a rebuild makes again only the pieces whose inputs changed.
 
-    Per trial: its Trial and Facts and its title and summary index documents, each with a
-    version number that changes only when the thing itself changes (an unchanged record hands
-    back the very same objects, so that is an identity test). A piece (an index, docs.json, a
-    text shard) is keyed by the versions it reads, compared as a tuple of numbers. Made in a
-    forked child, the new parts go back to the parent in ``made`` (see apply).
+    Per trial: its search facts, its title and summary index documents and its docs.json row,
+    each with a version number that changes only when the thing itself changes (an unchanged
+    record hands back the very same Trial and summary, so that is an identity test). A piece (an
+    index, docs.json, a text shard) is keyed by the versions it reads, compared as a tuple of
+    numbers; the title and summary indexes make again only the shards a changed document touches
+    (shards.Built.update). Made in a forked child, the new parts go back to the parent in
+    ``made`` (see apply).
     """
 
     def __init__(self):
-        # NCT ID -> (trial, facts, title Doc, summary Doc, versions: trial, facts, title, summary, names)
-        self.trials: dict[str, tuple] = {}
+        self.trials: dict[str, tuple] = {}  # NCT ID -> the record above
         self.pieces: dict[str, tuple] = {}  # piece name -> (inputs, output)
         self.name_docs: dict[tuple[str, str], Doc] = {}
         self.version = 0
@@ -114,21 +125,35 @@ class SearchMemo:
         self.made["version"] = self.version
         return self.version
 
-    def trial(self, entry, facts) -> tuple:
+    def trial(self, entry, facts=None) -> tuple:
+        """The record of ``entry``; ``facts``: facts_of(entry), when the caller has them."""
         nct = entry.trial.nct_id
         old = self.trials.get(nct)
-        if old is not None and old[0] is entry.trial and old[1] is facts:
-            return old
-        title, summary = trial_docs([facts])[0], summary_docs([facts])[0]
+        made_from = (entry.trial, entry.plain, entry.conditions, entry.sponsors)
+        if old is not None and old[FROM] is not None:
+            was = old[FROM]
+            if facts is not None:
+                if was[0] is entry.trial and old[FACTS] is facts:
+                    return old
+            elif was[0] is entry.trial and was[1] is entry.plain:
+                if was[2] is entry.conditions and was[3] is entry.sponsors:
+                    return old
+                if _term_names(was[2], was[3]) == _term_names(entry.conditions, entry.sponsors):
+                    # the taxonomy was made again (a change elsewhere), with the same names here
+                    rec = self.trials[nct] = self.made["trials"][nct] = (made_from, *old[1:])
+                    return rec
+        facts = facts_of(entry) if facts is None else facts
+        title, summary, row = trial_docs([facts])[0], summary_docs([facts])[0], store_row(entry, facts)
         if old is None:
             versions = tuple(self._next() for _ in range(5))
         else:
-            same = (old[0] is entry.trial, old[1] == facts, old[2] == title, old[3] == summary,
-                    old[1].names == facts.names)
-            versions = tuple(v if keep else self._next() for v, keep in zip(old[4], same))
-            title = old[2] if same[2] else title  # the same object again: a cheaper test next time
-            summary = old[3] if same[3] else summary
-        rec = self.trials[nct] = self.made["trials"][nct] = (entry.trial, facts, title, summary, versions)
+            same = (old[FACTS] == facts, old[TITLE] == title, old[SUMMARY] == summary,
+                    old[FACTS].names == facts.names, old[ROW] == row)
+            versions = tuple(v if keep else self._next() for v, keep in zip(old[VERSIONS], same))
+            # the same objects again: a cheaper test next time, and Built.update sees no change
+            title = old[TITLE] if same[V_TITLE] else title
+            summary = old[SUMMARY] if same[V_SUMMARY] else summary
+        rec = self.trials[nct] = self.made["trials"][nct] = (made_from, facts, title, summary, versions, row)
         return rec
 
     def docs_of_names(self, tables: dict[str, NameTable]) -> list[Doc]:
@@ -151,9 +176,26 @@ class SearchMemo:
         self.pieces[name] = self.made["pieces"][name] = (inputs, value)
         return value
 
+    def index(self, name: str, inputs: tuple, make_docs, cache) -> list:
+        """The shards of index ``name`` over make_docs(): the last ones when the inputs are
+        equal, else the last ones with the shards the changed documents touch made again."""
+        old = self.pieces.get(name)
+        if old is not None and old[0] == inputs:
+            self.made["pieces"].setdefault(name, None)  # still in use
+            built = old[1]
+        else:
+            docs = make_docs()
+            built = old[1].update(docs, cache) if old is not None else None
+            if built is None:
+                built = build_state(name, docs, cache)
+            self.pieces[name] = self.made["pieces"][name] = (inputs, built)
+        _keep(cache, built.used())
+        return built.shard_list()
+
     def take(self) -> dict:
-        """What this memo made since the last take, to apply to the parent's memo (without the
-        Trials: the parent has them, and a pickled copy would not be the same object)."""
+        """What this memo made since the last take, to apply to the parent's memo (without what
+        the trials were made from: the parent has them, and a pickled copy would not be the same
+        objects)."""
         made, self.made = self.made, {"trials": {}, "pieces": {}, "name_docs": {}, "version": self.version}
         made["trials"] = {nct: (None, *rec[1:]) for nct, rec in made["trials"].items()}
         return made
@@ -163,9 +205,10 @@ class SearchMemo:
         NCT ID -> its entry); forget the trials not among them and the pieces that build did not use."""
         self.version = max(self.version, made["version"])
         for nct, rec in made["trials"].items():
-            self.trials[nct] = (entry(nct).trial, *rec[1:])
+            e = entry(nct)
+            self.trials[nct] = ((e.trial, e.plain, e.conditions, e.sponsors), *rec[1:])
         # the next child counts only the changed documents' terms (ssg.search.shards._prepared)
-        remember_docs([d for rec in made["trials"].values() for d in rec[2:4]], 2 * len(entries))
+        remember_docs([d for rec in made["trials"].values() for d in rec[TITLE:SUMMARY + 1]], 2 * len(entries))
         if len(self.trials) > len(entries):  # some trials are gone
             current = {e.trial.nct_id for e in entries}
             self.trials = {k: v for k, v in self.trials.items() if k in current}
@@ -182,8 +225,9 @@ def _index(name: str, docs, cache) -> tuple[list, list]:
     return build_index(name, docs, noting), (noting.used if noting else [])
 
 
-def _data_files(entries: tuple, facts: list, cache, memo: SearchMemo) -> dict[str, bytes]:
-    recs = [memo.trial(e, f) for e, f in zip(entries, facts)]
+def _data_files(entries: tuple, facts: list | None, cache, memo: SearchMemo) -> dict[str, bytes]:
+    recs = [memo.trial(e, f) for e, f in zip(entries, facts or [None] * len(entries))]
+    facts = [r[FACTS] for r in recs]
     count = (len(recs),)
 
     def make_names():
@@ -194,22 +238,22 @@ def _data_files(entries: tuple, facts: list, cache, memo: SearchMemo) -> dict[st
         member_files = [dumps(members_file(members, shard.docs)) for shard in shards]
         return tables, shards, used, member_files
 
-    tables, name_shards, used, member_files = memo.piece("names", count + tuple(r[4][4] for r in recs), make_names)
+    tables, name_shards, used, member_files = memo.piece(
+        "names", count + tuple(r[VERSIONS][V_NAMES] for r in recs), make_names)
     _keep(cache, used if memo.reused else [])
-    # docs.json reads the trials and their facts (the tables are made from the facts' names)
-    files = {"docs.json": memo.piece("docs.json", count + tuple(r[4][v] for r in recs for v in (0, 1)),
-                                     lambda: dumps(build_store(entries, facts, tables)))}
+    # docs.json: one row per trial (its conditions and countries as names: the tables are the names')
+    files = {"docs.json": memo.piece("docs.json", count + tuple(r[VERSIONS][V_ROW] for r in recs),
+                                     lambda: dumps(store_of_rows([r[ROW] for r in recs], tables)))}
     # The number of trials and of trials per text shard: the page matches words and fetches the
     # first result's text without waiting for docs.json (see static/js/search.js).
     manifest = {"version": 2, "count": len(facts), "text": SHARD, "shards": {}}
-    for name, which, made_docs in (("title", 2, lambda: [r[2] for r in recs]), ("names", None, None),
-                                   ("summary", 3, lambda: [r[3] for r in recs])):
+    for name, which in (("title", TITLE), ("names", None), ("summary", SUMMARY)):
         if which is None:
             shards = name_shards
         else:
-            shards, used = memo.piece(name, count + tuple(r[4][which] for r in recs),
-                                      lambda: _index(name, made_docs(), cache))
-            _keep(cache, used if memo.reused else [])
+            v = V_TITLE if which == TITLE else V_SUMMARY
+            shards = memo.index(name, count + tuple(r[VERSIONS][v] for r in recs),
+                                lambda: [r[which] for r in recs], cache)
         manifest["shards"][name] = [s.key for s in shards]
         for n, shard in enumerate(shards):
             files[f"{name}/{n}.json"] = shard.data
@@ -218,29 +262,54 @@ def _data_files(entries: tuple, facts: list, cache, memo: SearchMemo) -> dict[st
     files["manifest.json"] = dumps(manifest)
     for n, start in enumerate(range(0, len(facts), SHARD)):
         chunk = slice(start, start + SHARD)
-        files[f"text/{n}.json"] = memo.piece(f"text/{n}", tuple(r[4][1] for r in recs[chunk]),
+        files[f"text/{n}.json"] = memo.piece(f"text/{n}", tuple(r[VERSIONS][V_FACTS] for r in recs[chunk]),
                                              lambda: dumps(text_shards(facts[chunk])[0]))
     return dict(sorted(files.items()))
 
 
-# NCT ID -> (Trial, its countries) as of the last build: a rebuild reads only new trials' sites.
-_countries: dict[str, tuple] = {}
+class _Countries:
+    """The countries of the site's trials, kept between builds: NCT ID -> (Trial, its countries),
+    and how many trials name each country, so a rebuild reads only changed trials' sites."""
+
+    def __init__(self):
+        self.by_id: dict[str, tuple] = {}
+        self.counts: dict[str, int] = {}
+        self.options: dict | None = None
+
+    def _count(self, countries, step: int) -> None:
+        for c in countries:
+            n = self.counts[c] = self.counts.get(c, 0) + step
+            if not n:
+                del self.counts[c]
+        self.options = None
+
+    def of(self, entries) -> dict:
+        by_id, seen = self.by_id, set()
+        for e in entries:
+            t = e.trial
+            seen.add(t.nct_id)
+            known = by_id.get(t.nct_id)
+            if known is None or known[0] is not t:
+                countries = frozenset(" ".join(loc.country.split()) for loc in t.locations
+                                      if loc.country and loc.country.strip())
+                if known is not None:
+                    self._count(known[1], -1)
+                self._count(countries, 1)
+                by_id[t.nct_id] = (t, countries)
+        for gone in [nct for nct in by_id if nct not in seen] if len(by_id) > len(seen) else []:
+            self._count(by_id.pop(gone)[1], -1)
+        if self.options is None:
+            # ties in case broken by the name: dict order would differ between a rebuild and a clean build
+            self.options = {"countries": sorted(self.counts, key=lambda c: (c.casefold(), c))}
+        return self.options
+
+
+_countries = _Countries()
 
 
 def filter_options(site) -> dict:
     """Choices the form offers before any script runs: countries present on the site."""
-    global _countries
-    seen: dict[str, tuple] = {}
-    for e in site.entries:
-        t = e.trial
-        known = _countries.get(t.nct_id)
-        if known is None or known[0] is not t:
-            known = (t, frozenset(" ".join(loc.country.split()) for loc in t.locations
-                                  if loc.country and loc.country.strip()))
-        seen[t.nct_id] = known
-    _countries = seen
-    found = set().union(*[known[1] for known in seen.values()])
-    return {"countries": sorted(found, key=str.casefold)}
+    return {"countries": list(_countries.of(site.entries)["countries"])}
 
 
 def pages(site, renderer, data: dict[str, bytes] | None = None) -> Iterable[OutputFile]:

@@ -147,24 +147,35 @@ def build_store(entries, facts: list[Facts] | None = None, tables: dict[str, Nam
     parsing 10,000 small JSON arrays took the browser longer than anything else in the file.
     """
     facts = facts if facts is not None else [facts_of(e) for e in entries]
-    tables = tables or name_tables(facts)
-    cols: dict[str, list] = {k: [] for k in ("id", "status", "phases", "min_age", "max_age", "sex", "healthy",
-                                             "conditions", "countries")}
-    status_code = {v: i for i, v in enumerate(STATUS_CODES)}
-    phase_code = {v: i for i, v in enumerate(PHASES)}
-    sex_code = {v: i for i, v in enumerate(SEX_CODES)}
-    for entry, f in zip(entries, facts):
-        t, names = entry.trial, f.names
-        el = t.eligibility
-        cols["id"].append(int(t.nct_id[3:]))
-        cols["status"].append(status_code[t.status.value])
-        cols["phases"].append([phase_code[p] for p in t.phases])
-        cols["min_age"].append(_age(el.min_age_years))
-        cols["max_age"].append(_age(el.max_age_years))
-        cols["sex"].append(sex_code.get(el.sex))
-        cols["healthy"].append(HEALTHY_CODES[el.healthy_volunteers])
-        cols["conditions"].append(tables["conditions"].refs(names["conditions"]))
-        cols["countries"].append(tables["countries"].refs(names["countries"]))
+    return store_of_rows([store_row(e, f) for e, f in zip(entries, facts)], tables)
+
+
+# The columns of docs.json, in the order of a store_row.
+_COLUMNS = ("id", "status", "phases", "min_age", "max_age", "sex", "healthy", "conditions", "countries")
+_STATUS_CODE = {v: i for i, v in enumerate(STATUS_CODES)}
+_PHASE_CODE = {v: i for i, v in enumerate(PHASES)}
+_SEX_CODE = {v: i for i, v in enumerate(SEX_CODES)}
+
+
+def store_row(entry, f: Facts) -> tuple:
+    """One trial's values in docs.json, in _COLUMNS order (conditions and countries as names):
+    a serve session keeps them per trial, and makes docs.json again only when one changes."""
+    t, el = entry.trial, entry.trial.eligibility
+    return (int(t.nct_id[3:]), _STATUS_CODE[t.status.value], tuple(_PHASE_CODE[p] for p in t.phases),
+            _age(el.min_age_years), _age(el.max_age_years), _SEX_CODE.get(el.sex),
+            HEALTHY_CODES[el.healthy_volunteers], tuple(f.names["conditions"]), tuple(f.names["countries"]))
+
+
+def store_of_rows(rows: list[tuple], tables: dict[str, NameTable] | None = None) -> dict:
+    """docs.json from the store_row of every trial (``tables``: name_tables of their facts, when known)."""
+    if tables is None:
+        tables = {kind: NameTable.of(n for row in rows for n in row[i])
+                  for kind, i in (("conditions", 7), ("countries", 8))}
+    cols: dict[str, list] = {k: list(column) for k, column in zip(_COLUMNS, zip(*rows))} if rows else \
+        {k: [] for k in _COLUMNS}
+    for name in ("conditions", "countries"):
+        refs = tables[name].refs
+        cols[name] = [refs(names) for names in cols[name]]
     cols["id"] = _delta(cols["id"])
     for name in ("phases", "conditions", "countries"):
         cols[name] = lists_text(cols[name])

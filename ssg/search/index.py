@@ -28,10 +28,10 @@ is about, so a title word weighs as much as a condition):
 from __future__ import annotations
 
 from ssg.search.documents import KINDS, Facts, NameTable
-from ssg.search.shards import Doc, Shard, build_shards
+from ssg.search.shards import Built, Doc, Shard, build_shards
 from ssg.search.tokens import terms
 
-__all__ = ["trial_docs", "name_docs", "summary_docs", "build_index", "INDEXES"]
+__all__ = ["trial_docs", "name_docs", "summary_docs", "build_index", "build_state", "INDEXES"]
 
 TITLE_BOOST = 8
 SUMMARY_BOOST = 1
@@ -70,3 +70,9 @@ def name_docs(tables: dict[str, NameTable]) -> list[Doc]:
 def build_index(name: str, docs: list[Doc], cache=None) -> list[Shard]:
     field, limit = INDEXES[name]
     return build_shards(field, docs, limit=limit, local_refs=(name == "names"), cache=cache)
+
+
+def build_state(name: str, docs: list[Doc], cache=None) -> Built:
+    """build_index's shards with what Built.update needs to make the next build from them."""
+    field, limit = INDEXES[name]
+    return Built.make(field, docs, limit=limit, local_refs=(name == "names"), cache=cache)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from lunr import __TARGET_JS_VERSION__
 
-from ssg.cache import code_version, digest
+from ssg.cache import ByIdentity, code_version, digest
 
 K1, B = 1.2, 0.75
 MAX_KEY = 3      # keys are at most this many letters
@@ -84,15 +84,15 @@ def owner(keys: set[str], term: str) -> str:
     raise KeyError(term)
 
 
-# id(Doc) -> (Doc, its term frequencies, its part of a shard's cache key): kept by a process that
-# builds again and again (ssg serve: see remember), so a forked child that builds an index reads
-# them for the unchanged documents instead of counting 10,000 documents' terms again.
-_prepared: dict[int, tuple] = {}
+# Doc -> (Doc, its term frequencies, its part of a shard's cache key): kept by a process that
+# builds again and again (ssg serve: see remember), so a rebuild (or a forked child) reads them for
+# the unchanged documents instead of counting 10,000 documents' terms again.
+_prepared = ByIdentity(limit=1000)
 
 
 def _prepare(doc: Doc) -> tuple:
-    known = _prepared.get(id(doc))
-    if known is not None and known[0] is doc:
+    known = _prepared.get(doc)
+    if known is not None:
         return known
     return doc, Counter(doc.terms), f"\x1f{doc.boost}\x1f{chr(30).join(doc.terms)}"
 
@@ -100,10 +100,9 @@ def _prepare(doc: Doc) -> tuple:
 def remember(docs: Sequence[Doc], live: int) -> None:
     """Keep the prepared form of ``docs`` for later builds; ``live``: about how many documents
     are in use (the rest are forgotten once they far outnumber them)."""
-    if len(_prepared) > 3 * live + 1000:
-        _prepared.clear()
+    _prepared.limit = 3 * live + 1000
     for d in docs:
-        _prepared[id(d)] = _prepare(d)
+        _prepared.put(d, _prepare(d))
 
 
 def build_shards(field: str, docs: Sequence[Doc], *, limit: int, local_refs: bool = False,
@@ -115,65 +114,176 @@ def build_shards(field: str, docs: Sequence[Doc], *, limit: int, local_refs: boo
     ``cache`` (get/put, see ssg.cache.BuildCache) keeps each shard by a hash of exactly what
     it is made from.
     """
-    prepared = [_prepare(d) for d in docs]
-    freqs = [p[1] for p in prepared]  # shared with later builds: read, never changed
-    df: Counter[str] = Counter()
-    for tf in freqs:
-        df.update(tf.keys())
-    if not df:
-        return []
-    n_docs = len(docs)
-    avg = round(sum(len(d.terms) for d in docs) / n_docs, 1) or 1.0
-    keys = shard_keys(df, limit)
-    key_set = set(keys)
-    term_key = {t: owner(key_set, t) for t in df}
-    # key -> [(doc position, ((term, tf), ...) sorted), ...] in document order
-    groups: dict[str, list[tuple[int, tuple]]] = {k: [] for k in keys}
-    for i, tf in enumerate(freqs):
-        if len(tf) == 1:
-            ((t, f),) = tf.items()
-            groups[term_key[t]].append((i, ((t, f),)))
-            continue
-        per_key: dict[str, list] = {}
-        for t, f in tf.items():
-            per_key.setdefault(term_key[t], []).append((t, f))
-        for k, items in per_key.items():
-            groups[k].append((i, tuple(sorted(items))))
-    shards = []
-    if cache is not None:
-        # A shard's bytes are made from N, the average length, its key and, for each document
-        # with a term under the key, its ref (unless local), boost and terms (its length, and
-        # its terms under the key with their frequencies; df comes from these documents).
-        base = digest("search-shard", code_version(), field, n_docs, avg, local_refs)
-        signature = [f"{'' if local_refs else i}{p[2]}" for i, p in enumerate(prepared)]
-    for k in keys:
-        members = groups[k]
-        data = None
+    return Built.make(field, docs, limit=limit, local_refs=local_refs, cache=cache).shard_list()
+
+
+@dataclass
+class Built:
+    """An index as built, with what the next build needs to make again only the shards that its
+    changed documents touch (see update): a process that builds again and again (ssg serve)."""
+
+    field: str
+    limit: int
+    local_refs: bool
+    docs: list[Doc]
+    df: dict[str, int]      # documents per term
+    total: int              # the documents' lengths, summed
+    avg: float
+    keys: list[str]
+    # key -> [(doc position, ((term, tf), ...) sorted), ...] in document order: a shard's members
+    groups: dict[str, list[tuple[int, tuple]]]
+    signature: list[str] | None  # each document's part of its shards' cache keys (None: no cache)
+    shards: dict[str, Shard]
+    cache_keys: dict[str, str]  # shard key -> its cache key ("" without a cache)
+    # shard key -> (its terms, its field vectors by member) when it was serialised here (see _serialise)
+    parts: dict[str, tuple[list[str], list[str]]]
+
+    def shard_list(self) -> list[Shard]:
+        return [self.shards[k] for k in self.keys]
+
+    def used(self) -> list[tuple[str, str]]:
+        """The cache entries of its shards."""
+        return [("search-shard", ck) for ck in self.cache_keys.values() if ck]
+
+    @classmethod
+    def make(cls, field: str, docs: Sequence[Doc], *, limit: int, local_refs: bool = False, cache=None) -> Built:
+        docs = list(docs)
+        prepared = [_prepare(d) for d in docs]
+        freqs = [p[1] for p in prepared]  # shared with later builds: read, never changed
+        df: Counter[str] = Counter()
+        for tf in freqs:
+            df.update(tf.keys())
+        total = sum(len(d.terms) for d in docs)
+        built = cls(field, limit, local_refs, docs, dict(df), total, 0.0, [], {}, None, {}, {}, {})
+        if not df:
+            return built
+        built.avg = round(total / len(docs), 1) or 1.0
+        built.keys = shard_keys(df, limit)
+        key_set = set(built.keys)
+        term_key = {t: owner(key_set, t) for t in df}
+        groups = built.groups = {k: [] for k in built.keys}
+        for i, tf in enumerate(freqs):
+            if len(tf) == 1:
+                ((t, f),) = tf.items()
+                groups[term_key[t]].append((i, ((t, f),)))
+                continue
+            per_key: dict[str, list] = {}
+            for t, f in tf.items():
+                per_key.setdefault(term_key[t], []).append((t, f))
+            for k, items in per_key.items():
+                groups[k].append((i, tuple(sorted(items))))
         if cache is not None:
-            cache_key = digest(base, k, "\x1d".join([signature[i] for i, _ in members]))
+            built.signature = [f"{'' if local_refs else i}{p[2]}" for i, p in enumerate(prepared)]
+        for k in built.keys:
+            built._make_shard(k, cache)
+        return built
+
+    def _make_shard(self, k: str, cache, old=None) -> None:
+        """Shard ``k`` from its members (self.groups[k]); ``old``: see _serialise."""
+        members = self.groups[k]
+        data = cache_key = None
+        if cache is not None:
+            # A shard's bytes are made from N, the average length, its key and, for each document
+            # with a term under the key, its ref (unless local), boost and terms (its length, and
+            # its terms under the key with their frequencies; df comes from these documents).
+            base = digest("search-shard", code_version(), self.field, len(self.docs), self.avg, self.local_refs)
+            sig = self.signature
+            cache_key = digest(base, k, "\x1d".join([sig[i] for i, _ in members]))
             data = cache.get("search-shard", cache_key)
+        self.parts.pop(k, None)
         if data is None:
-            data = _serialise(field, n_docs, avg, members, docs, df, local_refs)
+            data, terms, vectors = _serialise(self.field, len(self.docs), self.avg, members, self.docs, self.df,
+                                              self.local_refs, old)
+            self.parts[k] = (terms, vectors)
             if cache is not None:
                 cache.put("search-shard", cache_key, data)
-        shards.append(Shard(k, [i for i, _ in members], data))
-    return shards
+        self.shards[k] = Shard(k, [i for i, _ in members], data)
+        self.cache_keys[k] = cache_key or ""
+
+    def update(self, docs: Sequence[Doc], cache=None, most: int = 64) -> Built | None:
+        """The index over ``docs``, made from this one by building again only the shards whose
+        terms the changed documents have (or had); None when that cannot give the same bytes as
+        make() (another count of documents, another average length or other shard keys: nearly
+        every shard changes then) or more than ``most`` documents changed. This one is left as is."""
+        docs = list(docs)
+        if len(docs) != len(self.docs) or not self.keys or (cache is not None) != (self.signature is not None):
+            return None
+        changed = [i for i, (a, b) in enumerate(zip(self.docs, docs)) if a is not b and a != b]
+        if len(changed) > most:
+            return None
+        new = Built(**{**self.__dict__, "docs": docs})  # its dicts are copied below before any change
+        if not changed:
+            return new
+        df = new.df = dict(self.df)
+        touched: set[str] = set()
+        tfs = {}
+        for i in changed:
+            old, tfs[i] = self.docs[i], _prepare(docs[i])[1]
+            for t in set(old.terms):
+                df[t] -= 1
+                if not df[t]:
+                    del df[t]
+            for t in tfs[i]:
+                df[t] = df.get(t, 0) + 1
+            new.total += len(docs[i].terms) - len(old.terms)
+            touched.update(old.terms, tfs[i])
+        if not df or (round(new.total / len(docs), 1) or 1.0) != self.avg or shard_keys(df, self.limit) != self.keys:
+            return None
+        key_set = set(self.keys)
+        changed_set = set(changed)
+        # the changed documents' members of each shard
+        added: dict[str, list[tuple[int, tuple]]] = {}
+        for i in changed:
+            per_key: dict[str, list] = {}
+            for t, f in tfs[i].items():
+                per_key.setdefault(owner(key_set, t), []).append((t, f))
+            for k, items in per_key.items():
+                added.setdefault(k, []).append((i, tuple(sorted(items))))
+        new.groups, new.shards, new.cache_keys = dict(self.groups), dict(self.shards), dict(self.cache_keys)
+        new.parts = dict(self.parts)
+        stale = {t for t in touched if df.get(t) != self.df.get(t)}
+        if cache is not None:
+            new.signature = list(self.signature)
+            for i in changed:
+                new.signature[i] = f"{'' if self.local_refs else i}{_prepare(docs[i])[2]}"
+        for k in sorted({owner(key_set, t) for t in touched}):
+            members = [m for m in self.groups[k] if m[0] not in changed_set] + added.get(k, [])
+            members.sort(key=lambda m: m[0])
+            new.groups[k] = members
+            old = None
+            if k in self.parts:
+                terms, vectors = self.parts[k]
+                old = (terms, {m[0]: v for m, v in zip(self.groups[k], vectors) if m[0] not in changed_set}, stale)
+            new._make_shard(k, cache, old)
+        return new
 
 
-def _serialise(field, n_docs, avg, members, docs, df, local_refs) -> bytes:
+def _serialise(field, n_docs, avg, members, docs, df, local_refs, old=None) -> tuple[bytes, list[str], list[str]]:
     """The lunr.js 2.3.9 serialised index of one shard, as JSON text written directly (the
-    dict-then-json.dumps way took most of the build time)."""
+    dict-then-json.dumps way took most of the build time); with its terms and field vectors.
+    ``old``: (terms, {position: field vector}, terms whose df changed) of the shard as last built,
+    without the changed documents: a vector is taken again when the shard's terms are the same
+    (so each term keeps its index) and the document has none of those terms (N and the average
+    length are the same: see Built.update)."""
     terms = sorted({t for _, items in members for t, _ in items})
     index = {t: j for j, t in enumerate(terms)}
     # idf x (k1 + 1) of each term; every document with the term is in this shard, so df is whole.
     scale = {t: math.log(1 + abs((n_docs - df[t] + 0.5) / (df[t] + 0.5))) * (K1 + 1) for t in terms}
     refs: dict[str, list[str]] = {t: [] for t in terms}
     vectors = []
+    reuse = old is not None and not local_refs and old[0] == terms
+    old_vectors, stale = (old[1], old[2]) if reuse else ({}, set())
     # (term, tf, length, boost) -> "index,weight": documents of like length share weights, and
     # formatting floats is the slow part.
     memo: dict[tuple, str] = {}
     for local, (i, items) in enumerate(members):
         ref = str(local if local_refs else i)
+        vector = old_vectors.get(i)
+        if vector is not None and stale.isdisjoint([t for t, _ in items]):
+            for t, _ in items:
+                refs[t].append(ref)
+            vectors.append(vector)
+            continue
         doc = docs[i]
         length, boost = len(doc.terms), doc.boost
         elements = []
@@ -188,7 +298,7 @@ def _serialise(field, n_docs, avg, members, docs, df, local_refs) -> bytes:
     inverted = [f"[{json.dumps(t, ensure_ascii=False)},{_posting(field, index[t], refs[t])}]" for t in terms]
     text = (f'{{"fieldVectors":[{",".join(vectors)}],"fields":["{field}"],"invertedIndex":[{",".join(inverted)}],'
             f'"pipeline":{json.dumps(PIPELINE)},"version":"{__TARGET_JS_VERSION__}"}}')
-    return text.encode("utf-8")
+    return text.encode("utf-8"), terms, vectors
 
 
 def _posting(field: str, term_index: int, refs: list[str]) -> str:

@@ -42,22 +42,31 @@ def assemble(
     recruiting = recruiting_ids(trials)
     conditions = condition_taxonomy(trials, recruiting)
     sponsors = sponsor_taxonomy(trials, recruiting)
-    entries = tuple(
-        TrialEntry(
-            trial=t,
-            plain=summaries.get(t.nct_id),
-            conditions=conditions.by_trial.get(t.nct_id, ()),
-            sponsors=sponsors.by_trial.get(t.nct_id, ()),
-        )
-        for t in trials
-    )
-    return Site(
+    global _entries
+    entries = tuple(_entry(t, summaries.get(t.nct_id), conditions.by_trial.get(t.nct_id, ()),
+                           sponsors.by_trial.get(t.nct_id, ())) for t in trials)
+    site = Site(
         config=config,
         entries=entries,
         conditions=conditions.terms,
         sponsors=sponsors.terms,
         pages=tuple(sorted(pages, key=lambda p: (p.slug, p.source))),
     )
+    _entries = site._by_nct
+    return site
+
+
+# NCT ID -> entry of the last site assembled: a serve rebuild makes nearly every entry again
+# from the very same parts, and later memos test entries' parts by identity.
+_entries: dict[str, TrialEntry] = {}
+
+
+def _entry(trial: Trial, plain, conditions: tuple, sponsors: tuple) -> TrialEntry:
+    e = _entries.get(trial.nct_id)
+    if e is not None and e.trial is trial and e.plain is plain and e.conditions is conditions \
+            and e.sponsors is sponsors:
+        return e
+    return TrialEntry(trial=trial, plain=plain, conditions=conditions, sponsors=sponsors)
 
 
 def _describe(what: str, trial: Trial) -> str:

@@ -61,11 +61,27 @@ def term_index(terms: Iterable[Term]) -> TermIndex:
     return TermIndex(groups, bar, len(ordered))
 
 
+# [trials, NCT IDs in order] of the last call: the order reads only each trial's NCT ID, status and
+# update date, so a serve rebuild asks only the trials that are not the very objects of last time.
+_last_recruiting: list = []
+
+
+def _order_facts(t) -> tuple:
+    return t.nct_id, t.is_recruiting, t.last_updated
+
+
 def recruiting_first(site: Site) -> tuple:
     """Studies that take people now, most recently updated first (then by NCT ID, for stable output)."""
+    trials = [e.trial for e in site.entries]
+    last = _last_recruiting
+    if last and len(last[0]) == len(trials) and all(
+            a is b or _order_facts(a) == _order_facts(b) for a, b in zip(last[0], trials)):
+        last[0] = trials
+        return tuple(site.entry(nct) for nct in last[1])
     open_entries = [e for e in site.entries if e.trial.is_recruiting]
     open_entries.sort(key=lambda e: e.trial.nct_id)
     open_entries.sort(key=lambda e: e.trial.last_updated or "", reverse=True)
+    last[:] = [trials, [e.trial.nct_id for e in open_entries]]
     return tuple(open_entries)
 
 
@@ -73,9 +89,21 @@ def top_terms(terms: Iterable[Term], n: int) -> tuple[Term, ...]:
     return tuple(sorted(terms, key=lambda t: (-len(t.nct_ids), t.name.casefold(), t.slug))[:n])
 
 
+# (base URL, paths) -> bytes of the last sitemap: a serve rebuild nearly always lists the same ~22,000 pages.
+_last_sitemap: list[tuple] = []
+
+
 def sitemap(site: Site, paths: Iterable[tuple[str, str | None]]) -> bytes:
     """sitemap.xml: absolute URLs from base_url, sorted; lastmod only where the record gives a date."""
     base = site.config.base_url
+    paths = list(paths)
+    if _last_sitemap and _last_sitemap[0] == (base, paths):
+        return _last_sitemap[1]
+    _last_sitemap[:] = [(base, paths), _sitemap(base, paths)]
+    return _last_sitemap[1]
+
+
+def _sitemap(base: str, paths: list[tuple[str, str | None]]) -> bytes:
     rows = sorted((urls.absolute(base, p), lastmod) for p, lastmod in paths)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
@@ -121,14 +149,32 @@ def sponsor_page(site: Site, renderer, term: Term) -> OutputFile:
                                             recruiting=recruiting_count(site, term.nct_ids)))
 
 
-def pages(site: Site, renderer, *, per_item: bool = True) -> Iterator[OutputFile]:
+# kind ("conditions", "sponsors") -> (env key, Terms, page bytes) of the last A-Z index page.
+_index_pages: dict[str, tuple] = {}
+
+
+def pages(site: Site, renderer, *, per_item: bool = True, env: dict[str, str] | None = None) -> Iterator[OutputFile]:
     """Every core page. per_item=False leaves out the trial, condition and sponsor pages (the build
-    renders those itself, in parallel and from its cache) but still lists them in the sitemap."""
+    renders those itself, in parallel and from its cache) but still lists them in the sitemap.
+    ``env``: the build's keys over config, date, extra pages and templates per kind of page
+    (ssg.build.env_keys): with them, an A-Z index page made from the very same Terms as last
+    time, with the same key, is the last one's bytes (ssg serve)."""
     indexed: list[tuple[str, str | None]] = []  # (path, lastmod) for the sitemap
 
     def html(template: str, path: str, lastmod: str | None = None, **context) -> OutputFile:
         indexed.append((path, lastmod))
         return OutputFile(path, renderer.render(template, path, **context))
+
+    def index_page(kind: str, path: str, terms: tuple[Term, ...]) -> OutputFile:
+        key = env.get(kind) if env else None
+        last = _index_pages.get(kind)
+        if key is not None and last is not None and last[0] == key and last[1] is terms:
+            indexed.append((path, None))
+            return OutputFile(path, last[2])
+        page = html(f"{kind}.html", path, index=term_index(terms))
+        if key is not None:
+            _index_pages[kind] = (key, terms, page.data)
+        return page
 
     recruiting = recruiting_first(site)
     yield html("home.html", urls.home_path(),
@@ -141,13 +187,13 @@ def pages(site: Site, renderer, *, per_item: bool = True) -> Iterator[OutputFile
         if per_item:
             yield trial_page(site, renderer, entry)
 
-    yield html("conditions.html", urls.conditions_path(), index=term_index(site.conditions))
+    yield index_page("conditions", urls.conditions_path(), site.conditions)
     for term in site.conditions:
         indexed.append((urls.condition_path(term.slug), None))
         if per_item:
             yield condition_page(site, renderer, term)
 
-    yield html("sponsors.html", urls.sponsors_path(), index=term_index(site.sponsors))
+    yield index_page("sponsors", urls.sponsors_path(), site.sponsors)
     for term in site.sponsors:
         indexed.append((urls.sponsor_path(term.slug), None))
         if per_item:

@@ -276,17 +276,23 @@ _known_conditions: dict[str, tuple[str, str] | None] = {}
 _known_sponsors: dict[str, tuple[str, str] | None] = {}
 
 
-# kind -> (mentions, recruiting, Taxonomy) of the last call: a rebuild whose edit did not touch
+# kind -> (trials, recruiting, Taxonomy) of the last call: a rebuild whose edit did not touch
 # any condition, sponsor or status (most edits) gets the same Taxonomy, and the same Terms.
 _last: dict[str, tuple] = {}
 
 
-def _memoised(kind: str, mentions: list, recruiting: set[str], make: Callable[[], Taxonomy]) -> Taxonomy:
+def _memoised(kind: str, trials: list[Trial], mentions_of: Callable[[Trial], list], recruiting: set[str],
+              make: Callable[[list], Taxonomy]) -> Taxonomy:
+    """make(mentions) over every trial's mentions_of, or the last Taxonomy when it was made from
+    the same mentions: only trials that are not the very objects of last time are asked again."""
     last = _last.get(kind)
-    if last is not None and last[0] == mentions and last[1] == recruiting:
-        return last[2]
-    taxonomy = make()
-    _last[kind] = (mentions, set(recruiting), taxonomy)
+    if last is not None and len(last[0]) == len(trials) and last[1] == recruiting:
+        before = last[0]
+        if all(a is b or mentions_of(a) == mentions_of(b) for a, b in zip(before, trials)):
+            _last[kind] = (trials, last[1], last[2])
+            return last[2]
+    taxonomy = make([m for t in trials for m in mentions_of(t)])
+    _last[kind] = (trials, set(recruiting), taxonomy)
     return taxonomy
 
 
@@ -295,19 +301,25 @@ def recruiting_ids(trials: Iterable[Trial]) -> set[str]:
     return {t.nct_id for t in trials if t.is_recruiting}
 
 
+def _condition_mentions(t: Trial) -> list:
+    return [(t.nct_id, c, t.conditions_inferred) for c in t.conditions]
+
+
+def _sponsor_mentions(t: Trial) -> list:
+    return [(t.nct_id, s.name, False) for s in t.sponsors]
+
+
 def condition_taxonomy(trials: Iterable[Trial], recruiting: set[str] | None = None) -> Taxonomy:
     """``recruiting``: the NCT IDs of the trials that are, when the caller knows them already."""
     trials = list(trials)
-    mentions = [(t.nct_id, c, t.conditions_inferred) for t in trials for c in t.conditions]
     recruiting = recruiting_ids(trials) if recruiting is None else recruiting
-    return _memoised("conditions", mentions, recruiting, lambda: build_taxonomy(
+    return _memoised("conditions", trials, _condition_mentions, recruiting, lambda mentions: build_taxonomy(
         mentions, condition_words, condition_display, condition_slug_words, recruiting, _known_conditions))
 
 
 def sponsor_taxonomy(trials: Iterable[Trial], recruiting: set[str] | None = None) -> Taxonomy:
     """Lead sponsors and collaborators alike (the model lists the lead first)."""
     trials = list(trials)
-    mentions = [(t.nct_id, s.name, False) for t in trials for s in t.sponsors]
     recruiting = recruiting_ids(trials) if recruiting is None else recruiting
-    return _memoised("sponsors", mentions, recruiting, lambda: build_taxonomy(
+    return _memoised("sponsors", trials, _sponsor_mentions, recruiting, lambda mentions: build_taxonomy(
         mentions, sponsor_words, proper_case, sponsor_slug_words, recruiting, _known_sponsors))
