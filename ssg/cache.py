@@ -388,13 +388,16 @@ class BuildCache:
         on disk); returns its (size, mtime, inode). Safe in a forked worker; the parent then
         calls record_page with the result."""
         dest = self._page_path(key)
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        tmp = os.path.join(os.path.dirname(dest), f".tmp-{os.getpid()}-{key}")
         try:
-            os.link(written, tmp)
-        except OSError:
-            shutil.copyfile(written, tmp)
-        os.replace(tmp, dest)
+            os.link(written, dest)  # the usual case, one call: a page new to the cache
+        except OSError:  # no folder yet, a stored page by that key, or no hard links here
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            tmp = os.path.join(os.path.dirname(dest), f".tmp-{os.getpid()}-{key}")
+            try:
+                os.link(written, tmp)
+            except OSError:
+                shutil.copyfile(written, tmp)
+            os.replace(tmp, dest)
         st = os.stat(dest)
         return st.st_size, st.st_mtime_ns, st.st_ino
 

@@ -413,3 +413,27 @@ def test_get_many_is_get_of_each_key(tmp_path):
     again.remember("plain", "a", ("ok", 1))
     assert again.get_many("plain", ["a", "b", "c"]) == [("ok", 1), ("ok", 2), None]
     assert again.used["plain"] == {"a", "b", "c"} and (again.hits, again.misses) == (2, 1)
+
+
+@pytest.mark.parametrize("hard_links", [True, False])
+def test_a_stored_page_is_the_page_just_written_and_a_later_one_replaces_it(tmp_path, monkeypatch, hard_links):
+    """link_page keeps a hard link to the page (a copy where links fail), in a folder it makes,
+    replacing what an earlier build stored under the same key; the signature it returns is the
+    stored file's, as page() later checks."""
+    cache = BuildCache(tmp_path / "cache")
+    cache.check_owned()
+    if not hard_links:
+        def no_link(*args, **kwargs):
+            raise OSError("no hard links on this file system")
+        monkeypatch.setattr(os, "link", no_link)
+    key = "ab" + "0" * 62
+    for body in (b"first", b"second build"):
+        written = tmp_path / "site.html"
+        written.unlink(missing_ok=True)
+        written.write_bytes(body)
+        size, mtime, inode = cache.link_page(key, written)
+        stored = Path(cache._page_path(key))
+        st = stored.stat()
+        assert stored.read_bytes() == body and (size, mtime, inode) == (st.st_size, st.st_mtime_ns, st.st_ino)
+        assert (inode == written.stat().st_ino) == hard_links
+    assert [p.name for p in stored.parent.iterdir()] == [key]  # no temporary file left behind
