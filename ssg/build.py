@@ -415,7 +415,7 @@ def plan_items(site: Site, modules: dict[str, object], env: dict[str, str], keys
     items: list[Item] = []
     tkey = _term_key
     pages, handouts = "ssg.site.pages" in modules, "ssg.handout" in modules
-    ids = site._by_nct.keys()
+    ids = site.entries_by_id().keys()
     last = _planned if (_planned.get("env"), _planned.get("producers")) == (env, (pages, handouts)) else {}
     # The trials whose key changed, or that came or went: a page that reads none of them (by its
     # trial, a related trial or a term's member) has the key it had, when its inputs are the same objects.

@@ -376,7 +376,7 @@ class SiteWriter:
         asks this for ~20,000 pages, so the checks are made here in one loop."""
         kept = []
         old, old_dirs, written, made = self.old_files, self.old_dirs, self.written, self.made
-        prefix, top, lstat = self.tmp_prefix, self.tmp_str, os.lstat
+        prefix, lstat = self.tmp_prefix, os.lstat
         for path, signature in wanted:
             if signature is None or path not in old or path in written:
                 kept.append(False)

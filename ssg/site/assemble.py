@@ -52,13 +52,13 @@ def assemble(
         sponsors=sponsors.terms,
         pages=tuple(sorted(pages, key=lambda p: (p.slug, p.source))),
     )
-    _entries = site._by_nct
+    _entries = site.entries_by_id()
     return site
 
 
 # NCT ID -> entry of the last site assembled: a serve rebuild makes nearly every entry again
 # from the very same parts, and later memos test entries' parts by identity.
-_entries: dict[str, TrialEntry] = {}
+_entries: Mapping[str, TrialEntry] = {}
 
 
 def _entry(trial: Trial, plain, conditions: tuple, sponsors: tuple) -> TrialEntry:

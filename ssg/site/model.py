@@ -11,7 +11,9 @@ Everything here is frozen and picklable so trial pages can later be rendered in 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ssg.config import SiteConfig
@@ -65,6 +67,10 @@ class Site:
 
     def entry(self, nct_id: str) -> TrialEntry | None:
         return self._by_nct.get(nct_id)
+
+    def entries_by_id(self) -> Mapping[str, TrialEntry]:
+        """NCT ID -> entry, read-only."""
+        return MappingProxyType(self._by_nct)
 
 
 @dataclass(frozen=True)
