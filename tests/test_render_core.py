@@ -287,3 +287,16 @@ def test_template_calls_pass_the_context_only_where_asked(tmp_path):
     assert out == "p120|c3x/index.html|c1x/index.htmlp105|[c4x/index.html]"
     with pytest.raises(jinja2.UndefinedError, match="StopIteration"):
         renderer.render_text("s.html", "x/index.html", stop=stop)
+
+
+def test_pages_name_each_phase_as_the_plain_summary_does():
+    """A badge, a search filter and the plain summary under them call a phase by one name
+    (ClinicalTrials.gov's: "Early Phase 1")."""
+    from ssg.model import Trial
+    from ssg.plain import summarise
+    from ssg.render import words
+
+    assert words.phase_label(["EARLY_PHASE1", "PHASE1"]) == "Early Phase 1 / Phase 1"
+    trial = Trial(nct_id="NCT00000001", title="A study", phases=["EARLY_PHASE1"], study_type="INTERVENTIONAL")
+    sentences = " ".join(summarise(trial).sentences)
+    assert words.phase_label(trial.phases) in sentences

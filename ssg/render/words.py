@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ssg.model import Status
+from ssg.plain.words import PHASE_NAMES
 
 STATUS_LABEL = {
     Status.RECRUITING: "Recruiting",
@@ -28,14 +29,9 @@ STATUS_SENTENCE = {
     Status.UNKNOWN: "we do not know if this study is still running",
 }
 
-PHASE_LABEL = {
-    "EARLY_PHASE1": "Early phase 1",
-    "PHASE1": "Phase 1",
-    "PHASE2": "Phase 2",
-    "PHASE3": "Phase 3",
-    "PHASE4": "Phase 4",
-    "NA": "Not applicable",
-}
+# The phase names the plain summaries use (and ClinicalTrials.gov: "Early Phase 1"), so a badge and
+# the sentence under it name a phase the same way.
+PHASE_LABEL = {**PHASE_NAMES, "NA": "Not applicable"}
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
