@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from ssg.model import Contact, Location, Status
 from ssg.site import urls
 from ssg.site.model import OutputFile, Site, TrialEntry
+from ssg.site.trial_view import tel_href
 
 TEMPLATE = "handout.html"
 
@@ -230,18 +231,6 @@ def _where_intro(locations: list[Location]) -> str:
     if countries:
         return f"This study takes place at {places} in {countries[0]}."
     return f"This study takes place at {places}."
-
-
-_EXTENSION_RE = re.compile(r"(?i)\s*(?:ext\.?|x|extension)\s*\d+\s*$")
-_NOT_DIAL_RE = re.compile(r"[^\d+]")
-
-
-def tel_href(phone: str) -> str | None:
-    """A tel: link from a printed number ("+1 (555) 123-4567 ext 2" -> "tel:+15551234567")."""
-    main = _EXTENSION_RE.split(phone.strip())[0]
-    digits = _NOT_DIAL_RE.sub("", main)
-    digits = digits[0] + digits[1:].replace("+", "") if digits else digits
-    return f"tel:{digits}" if len(digits) - digits.count("+") >= 5 else None  # only digits and "+" left
 
 
 _EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")

@@ -187,7 +187,7 @@ def test_central_contacts_first_and_no_repeats():
     h = handout.build_handout(entry(huge_trial(), huge_plain()), BASE_URL)
     first = h.contacts[0]
     assert (first.name, first.where, first.phone) == ("Central desk", "Study team", "+1 (800) 555-0199 ext 12")
-    assert first.phone_href == "tel:+18005550199"
+    assert first.phone_href == "tel:+18005550199;ext=12"
     assert first.email == "trials@example.org"
     assert [c.name for c in h.contacts].count("Central desk again") == 0  # same phone and email
     small = handout.build_handout(entry(huge_trial(), small_plain()), BASE_URL)
@@ -205,7 +205,7 @@ def test_contacts_without_phone_or_email_are_dropped_and_bad_emails_ignored():
 @pytest.mark.parametrize("phone, href", [
     ("0113 496 0000", "tel:01134960000"),
     ("+44 (0)113 496 0000", "tel:+4401134960000"),
-    ("1-800-555-0199 x 23", "tel:18005550199"),
+    ("1-800-555-0199 x 23", "tel:18005550199;ext=23"),  # as on the trial page
     ("(+)1-888-84 22937", "tel:+1888842293" "7"),
     ("call us", None),
 ])
@@ -318,7 +318,7 @@ def test_page_shows_what_a_patient_needs(rendered):
     text = " ".join("".join(doc.find(".//body").itertext()).split())
     assert doc.find(".//h1").text == "A Study of Drug X in Adults With Lupus"
     assert "+1 (800) 555-0199 ext 12" in text
-    assert doc.find(".//a[@href='tel:+18005550199']") is not None
+    assert doc.find(".//a[@href='tel:+18005550199;ext=12']") is not None
     assert doc.find(".//a[@href='mailto:trials@example.org']") is not None
     assert "Talk to your doctor before joining a study." in text
     assert "NCT09000001" in text and "28 May 2025" in text

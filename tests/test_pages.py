@@ -398,6 +398,8 @@ def test_title_escaped_from_config(small_site):
     ("", None),
     (None, None),
     ("javascript:alert(1)//5551234", "tel:15551234"),
+    ("(+)1-888-84 22937", "tel:+18888422937"),
+    ("1 (+44) 20", "tel:14420"),
 ])
 def test_tel_href(phone, href):
     assert tv.tel_href(phone) == href

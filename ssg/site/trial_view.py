@@ -156,7 +156,9 @@ class TrialView:
 
 @lru_cache(maxsize=4096)  # site contacts often share a number
 def tel_href(phone: str | None) -> str | None:
-    """"tel:+8602150582090" from a phone as written: digits and a leading + only."""
+    """"tel:+8602150582090" from a phone as written: digits and a leading + only, and an
+    extension as ";ext=" (RFC 3966), which a phone can dial after the call connects. Trial pages
+    and handouts both link phones through this."""
     if not phone:
         return None
     text = phone.strip()
@@ -167,7 +169,8 @@ def tel_href(phone: str | None) -> str | None:
     digits = _NOT_DIGIT.sub("", text)
     if len(digits) < _MIN_PHONE_DIGITS:
         return None
-    plus = "+" if text.lstrip().startswith("+") else ""
+    # International when a "+" comes before the first digit: "+44 …", and "(+)1-888 …" as written in some records.
+    plus = "+" if "+" in text[: text.find(digits[0])] else ""
     return f"tel:{plus}{digits}" + (f";ext={ext}" if ext else "")
 
 
