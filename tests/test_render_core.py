@@ -289,3 +289,22 @@ def test_pages_name_each_phase_as_the_plain_summary_does():
     trial = Trial(nct_id="NCT00000001", title="A study", phases=["EARLY_PHASE1"], study_type="INTERVENTIONAL")
     sentences = " ".join(summarise(trial).sentences)
     assert words.phase_label(trial.phases) in sentences
+
+
+@pytest.mark.parametrize("n, recruiting, said", [
+    (1, 0, "it is not looking for people now."),
+    (1, 1, "it is looking for people now."),
+    (4, 0, "none are looking for people now."),
+    (4, 4, "all are looking for people now."),
+    (4, 1, "1 is looking for people now and listed first."),
+    (4, 3, "3 are looking for people now and listed first."),
+])
+def test_term_pages_say_how_many_take_people_now_as_a_person_would(n, recruiting, said):
+    """The lead of a condition or sponsor page: "listed first" only when the list has some of each."""
+    from ssg.render import TEMPLATES_DIR
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters.update({name: str for name in ("status_class", "status_label", "phase_label", "trial_cards")})
+    macro = env.from_string('{% import "macros.html" as m %}{{ m.recruiting_now(n, recruiting) }}')
+    assert macro.render(n=n, recruiting=recruiting) == said
