@@ -45,7 +45,7 @@ from pathlib import Path
 
 import ssg
 from ssg import parallel
-from ssg.cache import BuildCache, ByIdentity, code_version, collector_paused, digest
+from ssg.cache import BuildCache, ByIdentity, code_version, digest
 from ssg.config import ConfigError, SiteConfig, load_config
 from ssg.errors import BuildError, OutputDirRefused, ParseError
 from ssg.model import Trial
@@ -156,7 +156,7 @@ def load_keyed(trials_dir: Path, report: BuildReport, progress: Progress | None 
             keys.append(None)  # unreadable: parse_file reports why
     if cache:
         cache.forget_files(set(absolute))
-    with collector_paused():
+    with parallel.collector_paused():
         results: list[tuple[str, object] | None] = [
             (("ok", t) if (t := cache.get("record", k)) is not None else None) if cache and k else None
             for k in keys]
@@ -274,7 +274,7 @@ def summarise_all(trials: list[Trial], report: BuildReport, *, jobs: int = 1, ca
         report.warnings.append("warning: ssg.plain is not available; trial pages have no plain summary")
         return trials, {}
     results: list[tuple[str, object] | None] = [None] * len(trials)
-    with collector_paused():
+    with parallel.collector_paused():
         position = {t.nct_id: i for i, t in enumerate(trials)} if early and keys else {}
         for nct, made in early.items() if position else ():
             i = position.get(nct)

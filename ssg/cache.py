@@ -20,18 +20,17 @@ about the size of one site. Two builds must not share one cache folder at the sa
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
 import ssg
+from ssg.parallel import collector_paused
 from ssg.errors import OutputDirRefused
 from ssg.write import Spare
 
@@ -80,25 +79,6 @@ def code_version() -> str:
                 versions.append(f"{name}=-")
         _code_version = digest(tree_digest(PACKAGE_DIR, (".py", ".toml", ".js", ".json")), *versions)
     return _code_version
-
-
-@contextmanager
-def collector_paused():
-    """For code that makes many objects and no reference cycles. Reading thousands of cached
-    objects (10,000 parsed trials: ~1 GB of objects) with the cyclic collector on took 2.7 s
-    instead of 0.9 s: it walks the growing heap again and again (the search files: a third of
-    their time at 10,000 trials).
-    What was read is frozen before the collector is back on (else its first run walks it all
-    once more, ~0.7 s): those objects live to the end of the build, which freezes them anyway
-    (parallel.freeze_long_lived); reference counting still frees them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 class ByIdentity:

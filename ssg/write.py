@@ -338,15 +338,10 @@ class SiteWriter:
         A recycled file that write() made with these very bytes, untouched since, is kept as it is."""
         path, data = file.path, file.data
         known = self.old_contents.get(path)
-        if known is not None and path not in self.written and path in self.old_files and known[0] == data:
-            try:
-                st = os.lstat(self.tmp_prefix + path)
-            except OSError:
-                st = None
-            if st is not None and (st.st_size, st.st_mtime_ns, st.st_ino) == known[1]:
-                dest = self._dest(path)
-                self.new_contents[path] = known
-                return dest
+        if known is not None and known[0] == data and self._recycled_intact(path, known[1]):
+            dest = self._dest(path)
+            self.new_contents[path] = known
+            return dest
         dest = self._dest(path)
         self._clear(path, dest)
         with open(dest, "wb") as f:
@@ -369,35 +364,28 @@ class SiteWriter:
             shutil.copyfile(src, dest)
         return dest
 
+    def _recycled_intact(self, path: str, signature: tuple[int, int, int]) -> bool:
+        """Whether ``path`` is an unclaimed file of the recycled site that still has ``signature``
+        (size, mtime, inode): untouched since ssg put it there."""
+        if path not in self.old_files or path in self.written:
+            return False
+        try:
+            st = os.lstat(self.tmp_prefix + path)
+        except OSError:
+            return False
+        return (st.st_size, st.st_mtime_ns, st.st_ino) == signature
+
     def keep_all_recycled(self, wanted: list[tuple[str, tuple[int, int, int] | None]]) -> list[bool]:
         """For each (path, signature) pair: keep the recycled file at ``path`` when it is still the
-        page with ``signature`` (size, mtime, inode: a hard link to that cached page; a None
-        signature is never kept), claiming it; False leaves ``path`` unclaimed. A serve rebuild
-        asks this for ~20,000 pages, so the checks are made here in one loop."""
+        page with ``signature`` (a hard link to that cached page; a None signature is never kept),
+        claiming it; False leaves ``path`` unclaimed. A serve rebuild asks this for ~20,000 pages
+        at once."""
         kept = []
-        old, old_dirs, written, made = self.old_files, self.old_dirs, self.written, self.made
-        prefix, lstat = self.tmp_prefix, os.lstat
         for path, signature in wanted:
-            if signature is None or path not in old or path in written:
-                kept.append(False)
-                continue
-            try:
-                st = lstat(prefix + path)
-            except OSError:
-                kept.append(False)
-                continue
-            if st.st_ino != signature[2] or st.st_mtime_ns != signature[1] or st.st_size != signature[0]:
-                kept.append(False)
-                continue
-            if path in _safe_paths and path not in old_dirs and (
-                    (parent := path.rpartition("/")[0]) in old_dirs or not parent or prefix + parent in made):
-                # what _dest would do: the path is known safe and its folder is there (the recycled
-                # tree's folders are made, unless _dest took one away, which leaves old_dirs too)
-                written.add(path)
-            else:
-                self._dest(path)
-                old_dirs, made = self.old_dirs, self.made  # _dest may replace them
-            kept.append(True)
+            keep = signature is not None and self._recycled_intact(path, signature)
+            if keep:
+                self._dest(path)  # claims it (and checks it, as every path)
+            kept.append(keep)
         return kept
 
     def write_all(self, files: Iterable[OutputFile]) -> int:

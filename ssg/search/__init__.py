@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ssg.cache import collector_paused
+from ssg.parallel import collector_paused
 from ssg.errors import BuildError
-from ssg.search.documents import (KINDS, SHARD, NameTable, facts_of, members_file, name_members, name_tables,
-                                  store_of_rows, store_row, text_shards)
+from ssg.search.documents import (KINDS, SHARD, NameTable, clean, facts_of, members_file, name_members,
+                                  name_tables, store_of_rows, store_row, text_shards)
 from ssg.search.index import build_index, build_state, name_docs, summary_docs, trial_docs
 from ssg.search.shards import Doc, dumps
 from ssg.search.shards import remember as remember_docs
@@ -290,8 +290,7 @@ class _Countries:
             seen.add(t.nct_id)
             known = by_id.get(t.nct_id)
             if known is None or known[0] is not t:
-                countries = frozenset(" ".join(loc.country.split()) for loc in t.locations
-                                      if loc.country and loc.country.strip())
+                countries = frozenset(c for c in map(clean, (loc.country for loc in t.locations)) if c)
                 if known is not None:
                     self._count(known[1], -1)
                 self._count(countries, 1)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lunr import __TARGET_JS_VERSION__
@@ -163,15 +163,8 @@ class Built:
         term_key = {t: owner(key_set, t) for t in df}
         groups = built.groups = {k: [] for k in built.keys}
         for i, tf in enumerate(freqs):
-            if len(tf) == 1:
-                ((t, f),) = tf.items()
-                groups[term_key[t]].append((i, ((t, f),)))
-                continue
-            per_key: dict[str, list] = {}
-            for t, f in tf.items():
-                per_key.setdefault(term_key[t], []).append((t, f))
-            for k, items in per_key.items():
-                groups[k].append((i, tuple(sorted(items))))
+            for k, items in _by_key(tf, term_key.__getitem__):
+                groups[k].append((i, items))
         if cache is not None:
             built.signature = [f"{'' if local_refs else i}{p[2]}" for i, p in enumerate(prepared)]
         for k in built.keys:
@@ -234,11 +227,8 @@ class Built:
         # the changed documents' members of each shard
         added: dict[str, list[tuple[int, tuple]]] = {}
         for i in changed:
-            per_key: dict[str, list] = {}
-            for t, f in tfs[i].items():
-                per_key.setdefault(owner(key_set, t), []).append((t, f))
-            for k, items in per_key.items():
-                added.setdefault(k, []).append((i, tuple(sorted(items))))
+            for k, items in _by_key(tfs[i], lambda t: owner(key_set, t)):
+                added.setdefault(k, []).append((i, items))
         new.groups, new.shards, new.cache_keys = dict(self.groups), dict(self.shards), dict(self.cache_keys)
         new.parts = dict(self.parts)
         stale = {t for t in touched if df.get(t) != self.df.get(t)}
@@ -256,6 +246,18 @@ class Built:
                 old = (terms, {m[0]: v for m, v in zip(self.groups[k], vectors) if m[0] not in changed_set}, stale)
             new._make_shard(k, cache, old)
         return new
+
+
+def _by_key(tf: Counter, key_of: Callable[[str], str]) -> Sequence[tuple[str, tuple]]:
+    """A document's (term, tf) pairs split by the shard key that owns each term: (key, the pairs
+    under it, sorted), as a shard lists its members."""
+    if len(tf) == 1:
+        ((t, f),) = tf.items()
+        return ((key_of(t), ((t, f),)),)
+    per_key: dict[str, list] = {}
+    for t, f in tf.items():
+        per_key.setdefault(key_of(t), []).append((t, f))
+    return [(k, tuple(sorted(items))) for k, items in per_key.items()]
 
 
 def _serialise(field, n_docs, avg, members, docs, df, local_refs, old=None) -> tuple[bytes, list[str], list[str]]:
