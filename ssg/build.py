@@ -45,7 +45,7 @@ from pathlib import Path
 
 import ssg
 from ssg import parallel
-from ssg.cache import BuildCache, ByIdentity, code_version, digest
+from ssg.cache import BuildCache, ByIdentity, code_version, digest, hash_file
 from ssg.config import ConfigError, SiteConfig, load_config
 from ssg.errors import BuildError, OutputDirRefused, ParseError
 from ssg.model import Trial
@@ -104,25 +104,48 @@ def build_date() -> str | None:
 
 # --- phases --------------------------------------------------------------------------------
 
-def _parse_task(task: tuple[str, str | None]) -> tuple:
-    """One record -> ("ok", Trial, summary result or None) or ("error", message, None); errors as
-    text, so they cross processes. With a cache key, the worker also stores what it made in the
-    cache (the parent only notes it). With shared["summarise"], it also writes the plain summary
-    of the record on its own, which is the trial's summary whenever no other record shares its
-    NCT ID (nearly always), saving a second pass over every trial."""
-    path, key = task
-    try:
-        trial = parse_file(path)
-    except ParseError as e:
-        return "error", f"error: {e}", None
-    sent = parallel.send(trial)
-    _store_made("record", key, trial, sent)
+def _parse_task(task: tuple[str, str | None, str | None]) -> tuple:
+    """One record -> ("ok", Trial, summary result or None, made) or ("error", message, None,
+    made); errors as text, so they cross processes. With a cache key, the worker also stores
+    what it made in the cache (the parent only notes it). With shared["summarise"], it also
+    writes the plain summary of the record on its own, which is the trial's summary whenever no
+    other record shares its NCT ID (nearly always), saving a second pass over every trial.
+    ``hash_at``: the record's absolute path when its key is made here (a file the cache has no
+    digest for: every file of a first build); made is then (key, stat entry for the cache)."""
+    path, key, hash_at = task
+    made = None
+    cache = parallel.shared.get("cache")
+    if hash_at is not None:
+        try:
+            value, entry = hash_file(hash_at)
+            key = _item_key("record", parallel.shared["code"], path, value)
+            made = (key, entry)
+        except OSError:
+            pass  # unreadable: parse_file reports why
+    # A file whose stat changed (a fresh checkout) may still have its parse in the cache.
+    cached = cache is not None and made is not None
+    trial = cache.load("record", key) if cached else None
+    if trial is None:
+        try:
+            trial = parse_file(path)
+        except ParseError as e:
+            return "error", f"error: {e}", None, made
+        sent = parallel.send(trial)
+        _store_made("record", key, trial, sent)
+        cached = False
+    else:
+        sent = parallel.send(trial)
     summary = None
     if parallel.shared.get("summarise"):
-        result = _summary_task(trial)
-        summary = parallel.send(result)
-        _store_made("plain", key and digest("trial", key), result, summary)
-    return "ok", sent, summary
+        plain_key = key and digest("trial", key)
+        result = cache.load("plain", plain_key) if cached else None
+        if result is None:
+            result = _summary_task(trial)
+            summary = parallel.send(result)
+            _store_made("plain", plain_key, result, summary)
+        else:
+            summary = parallel.send(result)
+    return "ok", sent, summary, made
 
 
 def _store_made(ns: str, key: str | None, value: object, sent: object) -> None:
@@ -149,11 +172,15 @@ def load_keyed(trials_dir: Path, report: BuildReport, progress: Progress | None 
     code = code_version()
     keys: list[str | None] = []
     absolute = _absolute_paths(trials_dir, files)
+    hash_at: list[str | None] = []  # files whose key a worker makes, reading them anyway to parse them
     for p, where in zip(files, absolute):
         try:
-            keys.append(_item_key("record", code, str(p), cache.file_digest(p, where)) if cache else None)
+            known = cache.known_digest(where) if cache else None
         except OSError:
-            keys.append(None)  # unreadable: parse_file reports why
+            known = None  # unreadable: parse_file reports why
+            where = None
+        keys.append(_item_key("record", code, str(p), known) if known else None)
+        hash_at.append(where if cache and not known else None)
     if cache:
         cache.forget_files(set(absolute))
     with parallel.collector_paused():
@@ -165,10 +192,13 @@ def load_keyed(trials_dir: Path, report: BuildReport, progress: Progress | None 
     summarised: dict[int, object] = {}
     if early is not None and todo:
         warm_up_plain()  # before the workers fork, so that they share the dictionary
-    tasks = [(str(files[i]), keys[i]) for i in todo]
+    tasks = [(str(files[i]), keys[i], hash_at[i]) for i in todo]
     with closing(parallel.ordered_map(_parse_task, tasks, jobs=jobs,
-                                      state={"cache": cache, "summarise": early is not None})) as parsed:
-        for i, (status, value, summary) in zip(todo, parsed, strict=True):
+                                      state={"cache": cache, "summarise": early is not None, "code": code})) as parsed:
+        for i, (status, value, summary, made) in zip(todo, parsed, strict=True):
+            if made is not None:
+                keys[i] = made[0]
+                cache.note_digest(absolute[i], made[1])
             results[i] = result = (status, parallel.receive(value) if status == "ok" else value)
             if cache and keys[i] and result[0] == "ok":
                 cache.remember("record", keys[i], result[1])  # stored by the worker

@@ -146,6 +146,16 @@ def _save_bytes(path: str, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def hash_file(absolute: str) -> tuple[str, tuple]:
+    """(SHA-256 of the file's bytes, its stat entry for BuildCache.note_digest). Safe in a worker:
+    it changes nothing. The stat is taken before the read, so a file changed meanwhile has a
+    signature that no longer matches and is read again next time."""
+    st = os.stat(absolute)
+    with open(absolute, "rb") as f:
+        value = hashlib.sha256(f.read()).hexdigest()
+    return value, (_stat_signature(st), value, time.time_ns())
+
+
 class BuildCache:
     """Cached objects and rendered pages. ``folder=None`` keeps them in memory only."""
 
@@ -256,16 +266,28 @@ class BuildCache:
         """SHA-256 of a file's bytes; read again only when its stat signature changed.
         ``absolute``: the path made absolute, when the caller knows it already."""
         key = absolute or os.path.abspath(path)
-        st = os.stat(key)
-        sig = _stat_signature(st)
-        known = self.stats.get(key)
-        if known is not None and known[0] == sig and st.st_mtime_ns < known[2] - RACY_NS:
-            return known[1]
-        with open(key, "rb") as f:
-            value = hashlib.sha256(f.read()).hexdigest()
-        self.stats[key] = (sig, value, time.time_ns())
-        self.dirty_stats = True
+        known = self.known_digest(key)
+        if known is not None:
+            return known
+        value, entry = hash_file(key)
+        self.note_digest(key, entry)
         return value
+
+    def known_digest(self, absolute: str) -> str | None:
+        """The digest noted for a file whose stat signature is unchanged (no read), else None.
+        Raises OSError when the file cannot be stat'ed."""
+        known = self.stats.get(absolute)
+        if known is None:
+            return None
+        st = os.stat(absolute)
+        if known[0] == _stat_signature(st) and st.st_mtime_ns < known[2] - RACY_NS:
+            return known[1]
+        return None
+
+    def note_digest(self, absolute: str, entry: tuple) -> None:
+        """Keep what hash_file() found (in this process or a worker) for the next build."""
+        self.stats[absolute] = entry
+        self.dirty_stats = True
 
     def forget_files(self, keep: set[str]) -> None:
         """Drop stat entries of records that are gone."""
@@ -292,6 +314,11 @@ class BuildCache:
                 return value
         self.misses += 1
         return default
+
+    def load(self, ns: str, key: str):
+        """The stored value read from disk, or None; notes nothing (so a worker may call it:
+        the parent then remember()s what it uses)."""
+        return _load_pickle(self._object_path(ns, key), None) if self.folder is not None else None
 
     def get_many(self, ns: str, keys: list[str]) -> list:
         """get() of each key, in one call (a serve rebuild asks for ~10,000 at a time)."""

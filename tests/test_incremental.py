@@ -171,6 +171,40 @@ def test_nothing_changed_renders_no_item_page(tmp_path, project):
     assert_same_as_clean(tmp_path, content, templates, out)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_records_are_hashed_once_and_a_touched_record_is_not_parsed_again(tmp_path, project, monkeypatch, jobs):
+    """A first build makes each record's key where it parses it (in a worker) and the cache keeps
+    the digest; a record whose file times change but whose bytes do not (a fresh checkout) is
+    read again but its parse and summary come from the cache."""
+    import ssg.build
+    import ssg.cache
+
+    content, templates = project
+    write(content, {f"trials/x{n:02}.json": record(f"NCT000001{n:02}", f"Study {n}") for n in range(20)})
+    past = os.stat(content).st_mtime_ns - 60_000_000_000  # not just written: digests are trusted
+    for f in (content / "trials").iterdir():
+        os.utime(f, ns=(past, past))
+    out = tmp_path / "site"
+    cache = BuildCache(tmp_path / "cache")
+    build_site(content, out, templates_dir=templates, cache=cache, jobs=jobs)
+    hashed = []
+    monkeypatch.setattr(ssg.cache, "hash_file", lambda path: hashed.append(path) or real_hash(path))
+    real_hash = ssg.build.hash_file
+    monkeypatch.setattr(ssg.build, "hash_file", ssg.cache.hash_file)
+    parsed = []
+    real_parse = ssg.build.parse_file
+    monkeypatch.setattr(ssg.build, "parse_file", lambda path: parsed.append(path) or real_parse(path))
+    again = BuildCache(tmp_path / "cache")  # a new process: only what is on disk
+    rebuild(content, out, templates, again)
+    assert hashed == [] and parsed == []
+    touched = content / "trials/c.json"
+    os.utime(touched, ns=(past, past + 5_000_000_000))
+    report = rebuild(content, out, templates, BuildCache(tmp_path / "cache"))
+    assert hashed == [str(touched.resolve())] and parsed == []
+    assert report.rendered == 0
+    assert_same_as_clean(tmp_path, content, templates, out)
+
+
 def test_page_changed_in_place_in_the_site_is_not_reused(tmp_path, project):
     """Site files are hard links to cache blobs: one edited in place must not poison the cache."""
     content, templates = project
