@@ -212,10 +212,12 @@ _OPEN_SITE = {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION"}
 
 def _places(locations: list[Location]) -> list[str]:
     """Distinct places, those still taking people first (record order otherwise)."""
-    texts = [_place_text(loc.facility, loc.city, loc.state, loc.country) for loc in locations]
-    is_open = [(loc.status or "").upper() in _OPEN_SITE for loc in locations]
-    ordered = [t for t, o in zip(texts, is_open) if o] + [t for t, o in zip(texts, is_open) if not o]
-    out = dict.fromkeys(ordered)  # distinct, in order
+    taking, rest = [], []
+    for loc in locations:
+        status = loc.status
+        (taking if status and status.upper() in _OPEN_SITE else rest).append(
+            _place_text(loc.facility, loc.city, loc.state, loc.country))
+    out = dict.fromkeys(taking + rest)  # distinct, in order
     out.pop("", None)
     return list(out)
 
@@ -270,29 +272,30 @@ def _contacts(contacts: list[Contact], limit: int = MAX_CONTACTS) -> tuple[list[
 
 # A row's dark runs as path commands. zxingcpp's bitmap has a dark module as 0 and a light one as
 # 255; we overwrite each row's first module (light: the quiet zone) with a row mark (byte y + 1,
-# never 0 or 255), so that the regex below cuts the bitmap into chunks "[mark] light* dark*" in
-# one pass in C: a chunk with a mark starts its row's path ("M x y.5h n", x = its light modules,
-# the mark's own included), one without continues the row ("m gap 0h n"), one without dark
-# modules draws nothing. The same few thousand chunks recur in every code, so each is turned
-# into text once (_RunText) and then only looked up.
-# Possessive quantifiers: no backtracking over the long light runs of the quiet zone.
-_CHUNK = re.compile(rb"[\x01-\xfe]?+\xff*+\x00*+")
-_ROW_MARKS = bytes(range(1, 255))  # a QR code is at most 177 + 8 modules
+# never 0, 254 or 255), then cut the bitmap after every dark run (before each "\x00\xff": a row
+# ends light, so no run crosses a row's end) with two passes in C (replace, split). A piece is
+# light modules, maybe row marks among them, then a dark run: with a mark it starts that row's
+# path ("M x y.5h n", x = the light modules from the mark on), else it continues the row
+# ("m gap 0h n"); the last piece, without dark modules, draws nothing. The same few thousand
+# pieces recur in every code, so each is turned into text once (_RunText) and then only looked up.
+_CUT = b"\xfe"  # never a module or a row mark
+_ROW_MARKS = bytes(range(1, 254))  # a QR code is at most 177 + 8 modules
 
 
 class _RunText(dict):
-    """chunk -> its path commands, made on first use."""
+    """piece -> its path commands, made on first use."""
 
-    def __missing__(self, chunk: bytes) -> str:
-        light = chunk.count(255)
-        dark = chunk.count(0)
+    def __missing__(self, piece: bytes) -> str:
+        lead = piece.rstrip(b"\x00")
+        dark = len(piece) - len(lead)
+        row = len(lead.rstrip(b"\xff")) - 1  # where its last row mark is, if it has one
         if not dark:
             text = ""
-        elif chunk[0] not in (0, 255):  # starts with a row mark, in place of a light module
-            text = f"M{light + 1} {chunk[0] - 1}.5h{dark}"
+        elif row >= 0:
+            text = f"M{len(lead) - row} {lead[row] - 1}.5h{dark}"
         else:
-            text = f"m{light} 0h{dark}"
-        self[chunk] = text
+            text = f"m{len(lead)} 0h{dark}"
+        self[piece] = text
         return text
 
 
@@ -313,7 +316,8 @@ def qr_svg(url: str) -> Markup:
     # first module of a row is light: its mark goes there (one strided copy, no join of rows)
     marked = bytearray(image)
     marked[::size] = _ROW_MARKS[:size]
-    path = "".join(map(_RUN_TEXT.__getitem__, _CHUNK.findall(bytes(marked))))
+    pieces = bytes(marked).replace(b"\x00\xff", b"\x00" + _CUT + b"\xff").split(_CUT)
+    path = "".join(map(_RUN_TEXT.__getitem__, pieces))
     return Markup(
         f'<svg role="img" aria-label="QR code: {escape(url)}" xmlns="http://www.w3.org/2000/svg"'
         f' viewBox="0 0 {size} {size}" class="handout-qr__code">'

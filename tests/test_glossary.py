@@ -201,6 +201,9 @@ def test_odd_case_folds_are_every_code_point_that_lower_casing_could_get_wrong()
                 or alphabet.fullmatch(c)):
             odd.append(c)
     assert "".join(odd) == ODD_CASE_FOLDS
+    # _quick_marks reads text whose other characters are all non-word ones as ASCII with "?"s
+    # for them: right because every odd one is a word character.
+    assert all(word.match(c) for c in ODD_CASE_FOLDS)
 
 
 def _random_texts(n: int, seed: int):
@@ -341,3 +344,27 @@ def test_quick_marks_are_the_marks_matches_gives():
         assert quick == g._marks_by_matches(joined, texts, walk_seen), texts
         assert quick_seen == walk_seen
     assert compared > 15000
+
+
+def test_quick_marks_keep_rows_of_marks_inside_one_of_many_texts():
+    """With many texts (a criteria list), a row of marks never runs on into the next text, also
+    when a text holds newlines of its own or is empty."""
+    import random
+
+    from ssg.plain import glossary as g
+
+    _, exact, folded = g._index()
+    words = [w for w in folded if " " not in w][:60]
+    rnd = random.Random(11)
+    compared = 0
+    for _ in range(5000):
+        texts = [" ".join(rnd.choice(words + ["and", "\n", ",", ""]) for _ in range(rnd.randint(0, 6)))
+                 for _ in range(rnd.randint(1, 8))]
+        joined = "\n".join(texts)
+        quick_seen, walk_seen = set(), set()
+        quick = g._quick_marks(joined, texts, quick_seen)
+        assert quick is not None
+        compared += bool(quick)
+        assert quick == g._marks_by_matches(joined, texts, walk_seen), texts
+        assert quick_seen == walk_seen
+    assert compared > 4000

@@ -281,6 +281,25 @@ def test_script_json_escapes_html_specials():
     assert str(script_json({"a": "<>&\u2028"})) == '{"a":"\\u003c\\u003e\\u0026\\u2028"}'
 
 
+def test_trial_jsonld_writes_its_places_as_the_encoder_does():
+    """trial_jsonld writes studyLocation itself: the same text as encoding medical_trial's data,
+    for every mix of missing parts and for text JSON or HTML must escape."""
+    import itertools
+
+    from ssg.render.jsonld import medical_trial, trial_jsonld
+
+    values = [None, "", "Oslo", 'A "quoted" </script> & <!-- \\ \u2028 \u00e9\u4e2d \x01\t\n']
+    locations = [Location(facility=f, city=c, state=s, country=n)
+                 for f, c, s, n in itertools.product(values, repeat=4)]
+    url = BASE + "trials/NCT00000001/"
+    for chosen in ([], locations[:1], locations, [Location()], [Location(), Location(city="Bergen")]):
+        t = trial(locations=chosen)
+        written = trial_jsonld(t, url)
+        assert written == script_json(medical_trial(t, url))
+        assert type(written) is type(script_json({}))
+    assert "studyLocation" not in json.loads(str(trial_jsonld(trial(locations=[Location()]), url)))
+
+
 # --- taxonomies --------------------------------------------------------------------------------
 
 def test_condition_index_has_counts_and_az_bar(small_site):

@@ -13,9 +13,11 @@ from __future__ import annotations
 import html
 import re
 import tomllib
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
@@ -140,6 +142,7 @@ def _index() -> tuple[re.Pattern, dict[str, str], dict[str, str]]:
 # tests/test_glossary.py checks this against every code point.
 ODD_CASE_FOLDS = "\u0130\u0131\u017f\u212a"
 _ODD = re.compile(f"[{ODD_CASE_FOLDS}]")
+_OTHER_WORD = re.compile(r"[^\W\x00-\x7f]")  # a word character that is not ASCII (as each odd one is)
 
 
 @cache
@@ -486,29 +489,44 @@ def _quick_marks(joined: str, texts: list[str], seen: set[str]) -> list[tuple[in
     # `scanned` are one more than in joined.
     if joined.isascii():
         scanned, finditer, words = b" " + joined.encode("ascii").translate(_SCAN_TABLE), tables.scan.finditer, tables.scan_words
+    elif not _OTHER_WORD.search(joined):
+        # Its other characters are word boundaries (the curly quotes of plain summaries), as the
+        # "?" that replaces each of them is, and none matches an ASCII letter (those that do are
+        # word characters): the same scan, of the same length.
+        scanned = b" " + joined.encode("ascii", "replace").translate(_SCAN_TABLE)
+        finditer, words = tables.scan.finditer, tables.scan_words
     elif _ODD.search(joined):
         return None
     else:  # the lower-cased text under _lowered_index()'s pattern: slower, and never a guess
         scanned, finditer, words = " " + joined.lower(), tables.lowered.finditer, tables.any_case
+    exact, any_case = tables.exact, tables.any_case
     marks: list[tuple[int, int, str]] = []  # their terms leave seen again if this gives up half way
     chain_end = None  # the end of the last mark, while only spaces followed it in its text
-    text_end = 0  # the end of the text holding the last mark
+    text_end = len(joined)  # the end of the text holding the last mark
+    ends = None  # with several texts: where each ends, plus one (made at the first mark)
     pos = 0
     while pos is not None:
         resume, pos = pos, None
         for m in finditer(scanned, resume):
             term_id = words.get(m[1])
-            start = None  # positions are read when needed
             if term_id is None:  # an acronym, a term of several words, or a guess to check
-                start, end, term_id, pos = _decide(joined, scanned, m, tables)
+                start, end = m.start(1) - 1, m.end(1) - 1
+                spelled = joined[start:end]
+                term_id = exact.get(spelled) or any_case.get(spelled.lower())
                 if term_id is None:
-                    if pos is None:
-                        seen.difference_update([term for _, _, term in marks])
-                        return None
-                    break  # the text has no match here: scan again from pos
+                    start, end, term_id, pos = _decide(joined, scanned, m, tables)
+                    if term_id is None:
+                        if pos is None:
+                            seen.difference_update([term for _, _, term in marks])
+                            return None
+                        break  # the text has no match here: scan again from pos
+            elif chain_end is None:  # the usual case: one word, no row of marks to continue
+                if term_id in seen:
+                    continue
+                start, end = m.start(1) - 1, m.end(1) - 1
+            else:
+                start, end = m.start(1) - 1, m.end(1) - 1
             if chain_end is not None:
-                if start is None:
-                    start, end = m.start(1) - 1, m.end(1) - 1
                 if start < text_end and not joined[chain_end:start].strip():
                     chain_end = end
                     if pos is not None:
@@ -517,11 +535,12 @@ def _quick_marks(joined: str, texts: list[str], seen: set[str]) -> list[tuple[in
                 chain_end = None  # the gap only grows from here: no later match continues the row
             if term_id not in seen:
                 seen.add(term_id)
-                if start is None:
-                    start, end = m.start(1) - 1, m.end(1) - 1
                 marks.append((start, end, term_id))
                 chain_end = end
-                text_end = _end_of_text_at(texts, start)
+                if len(texts) > 1:
+                    if ends is None:
+                        ends = list(accumulate([len(text) + 1 for text in texts]))
+                    text_end = ends[bisect_right(ends, start + 1)] - 1
             if pos is not None:
                 break  # _decide matched the text itself here: scan again after that match
     return marks
@@ -544,16 +563,6 @@ def _decide(text: str, scanned, m: re.Match, tables: _QuickTables) -> tuple:
     start, end = m.start(1) - 1, m.end(1) - 1
     term_id = tables.exact.get(text[start:end]) or tables.any_case.get(m[1])
     return start, end, term_id, (end + 1 if term_id is not None else None)
-
-
-def _end_of_text_at(texts: list[str], pos: int) -> int:
-    """The end (in the texts joined by newlines) of the text that holds position ``pos``."""
-    end = -1
-    for text in texts:
-        end += 1 + len(text)
-        if pos < end:
-            return end
-    return end
 
 
 _TAG = re.compile(r"<[^>]*>")

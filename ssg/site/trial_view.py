@@ -9,7 +9,6 @@ Links point either to a site path (``path``, turned into a relative href by the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import quote
@@ -32,32 +31,31 @@ _MIN_PHONE_DIGITS = 3
 _NO_COUNTRY = "Country not given"
 _NO_CITY = "City not given"
 
+# Every view is a NamedTuple: immutable like a frozen dataclass, and made in a fifth of the time
+# (a page makes dozens; a frozen dataclass cost ~1 µs each).
 
-@dataclass(frozen=True)
-class Link:
+
+class Link(NamedTuple):
     text: str
     path: str | None = None  # a site path
     url: str | None = None  # an outside address
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     term: str
     value: str
     datetime: str | None = None  # ISO date for a <time> element
 
 
-@dataclass(frozen=True)
-class InterventionView:
+class InterventionView(NamedTuple):
     name: str
     kind: str  # "Drug", "Device", ...
     description: str
     other_names: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ArmView:
+class ArmView(NamedTuple):
     label: str
     kind: str  # "Experimental", "Placebo comparator", ...
     description: str
@@ -83,8 +81,7 @@ class CountryGroup(NamedTuple):
     site_count: int
 
 
-@dataclass(frozen=True)
-class ContactView:
+class ContactView(NamedTuple):
     name: str
     role: str
     facility: str
@@ -94,36 +91,31 @@ class ContactView:
     mailto: str | None
 
 
-@dataclass(frozen=True)
-class SponsorView:
+class SponsorView(NamedTuple):
     name: str
     role: str  # "Lead sponsor" or "Collaborator"
     path: str | None  # the sponsor's taxonomy page
 
 
-@dataclass(frozen=True)
-class ReferenceView:
+class ReferenceView(NamedTuple):
     citation: str
     kind: str
     pmid: str | None
     url: str | None  # PubMed
 
 
-@dataclass(frozen=True)
-class SourceView:
+class SourceView(NamedTuple):
     name: str
     layout: str
 
 
-@dataclass(frozen=True)
-class PlainSectionView:
+class PlainSectionView(NamedTuple):
     key: str  # "what", "who", ...
     heading: str
     text: str  # the section's sentences as one paragraph
 
 
-@dataclass(frozen=True)
-class TrialView:
+class TrialView(NamedTuple):
     nct_id: str
     title: str
     official_title: str  # "" when the same as the title
