@@ -281,3 +281,39 @@ def test_trials_pickle_and_come_back_the_same():
     with pytest.raises(ValidationError):
         trials[0].model_copy().__class__(nct_id="NCT01234567", title="x", unknown=1)
     assert Location.__reduce__ is not object.__reduce__ and Contact.__reduce__ is not object.__reduce__
+
+
+def test_a_trials_sites_and_contacts_pickle_flat():
+    # Trial.__reduce_ex__ sends its sites and contacts as one tuple of values each: the pickle
+    # calls no function per site, so its REDUCE count does not grow with the number of sites.
+    import pickletools
+
+    from ssg.model import Contact, Location, Trial
+
+    def reduces(n: int) -> int:
+        t = Trial(nct_id="NCT01234567", title="Sites",
+                  locations=[Location(facility=f"Site {i}", city="Lyon", country="France") for i in range(n)],
+                  contacts=[Contact(name=f"Nurse {i}", facility=f"Site {i}") for i in range(n)])
+        data = pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL)
+        assert pickle.loads(data) == t and list(pickle.loads(data).__dict__) == list(t.__dict__)
+        return sum(op.name == "REDUCE" for op, _, _ in pickletools.genops(data))
+
+    assert reduces(1) == reduces(40)
+
+
+def test_parsers_make_sites_and_contacts_unchecked_equal_to_validated_ones():
+    # The parsers build Location / Contact with .unchecked (their values are str or None by
+    # construction); what they make must equal what validation makes from the same values.
+    from ssg.model import Contact, Location
+
+    assert Location.unchecked("Site", "Lyon", None, "France", "RECRUITING") == Location(
+        facility="Site", city="Lyon", country="France", status="RECRUITING")
+    assert Contact.unchecked("Ann", "CONTACT", "555", None, "Site") == Contact(
+        name="Ann", role="CONTACT", phone="555", facility="Site")
+    got = tp.locations(["General Hospital", "Lyon, Rhone, France", "Site Status Recruiting", "Paris, France"])
+    assert got == [Location(facility="General Hospital", city="Lyon", state="Rhone", country="France",
+                            status="RECRUITING"),
+                   Location(facility="Paris, France")]
+    assert tp.locations(["Paris, France", "Germany"], with_facility=False) == [
+        Location(city="Paris", country="France"), Location(country="Germany")]
+    assert tp.contacts(["Ann", "Role: CONTACT"]) == [Contact(name="Ann", role="CONTACT")]

@@ -334,7 +334,7 @@ def test_contacts_with_email_and_facility_lines():
 
     got = contacts(["Site B", "Ann Lee", "Role: CONTACT", "+1 555-0100 ext 12", "ann@example.org", "Bo Ng"],
                    facilities=frozenset({"Site A", "Site B"}))
-    assert [(c["name"], c["role"], c["phone"], c["email"], c["facility"]) for c in got] == [
+    assert [(c.name, c.role, c.phone, c.email, c.facility) for c in got] == [
         ("Ann Lee", "CONTACT", "+1 555-0100 ext 12", "ann@example.org", "Site B"),
         ("Bo Ng", None, None, None, "Site B"),
     ]

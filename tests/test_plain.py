@@ -586,3 +586,27 @@ def test_grades_are_fk_grades_of_the_sentences_as_shown_and_without_names():
         assert summary.grade == fk_grade(shown_sentences)
         assert summary.grade_without_names == fk_grade(S.measured(m) for m in marked)
         assert summary.longest_sentence_words == max(word_count(s) for s in shown_sentences)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["once", "twice", "3 times", "a", "per", "every", "for", "two", "other", "day",
+                                 "days", "daily", "weekly", "week", "months", "year", "hours", "İ", "ı", "DAİLY",
+                                 "Once", "FOR", "the", "pain", "x", ".", ","]), max_size=12).map(" ".join))
+def test_timing_prefilter_never_skips_a_timing_phrase(text):
+    # _may_give_timing spares the slow _TIMING regex; it may let through texts without a match,
+    # never skip one with a match.
+    if S._TIMING.search(text):
+        assert S._may_give_timing(text)
+
+
+def test_timing_prefilter_skips_texts_without_a_unit():
+    # "for" is in most descriptions; without a unit of time no timing phrase can be there.
+    assert not S._may_give_timing("Tablets for the pain, as needed.")
+    assert S._may_give_timing("Tablets for 2 weeks.") and S._may_give_timing("Once daıly")
+
+
+@given(st.lists(st.sampled_from(["Lyon", "Paris", "Nice", "Brest"]), max_size=12))
+def test_most_common_orders_as_counter(values):
+    from collections import Counter
+
+    assert S._most_common(values) == [v for v, _ in Counter(values).most_common()]

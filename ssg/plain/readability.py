@@ -156,11 +156,19 @@ class _Hyphenation:
     def __init__(self, pyphen) -> None:
         hd = pyphen.hd
         self.trie: dict = {}
+        # A pattern raises the references it covers to its values (max); a zero raises nothing,
+        # so only its non-zero values are kept, with their offsets (~11,000 patterns share a few
+        # hundred of these: each is made once).
+        kept: dict = {}
         for key, pattern in hd.patterns.items():
             node = self.trie
             for ch in key:
                 node = node.setdefault(ch, {})
-            node[self._PATTERN] = pattern
+            nonzero = kept.get(pattern)
+            if nonzero is None:
+                offset, values = pattern
+                nonzero = kept[pattern] = tuple((offset + k, v) for k, v in enumerate(values) if v)
+            node[self._PATTERN] = nonzero
         self.maxlen, self.left, self.right = hd.maxlen, pyphen.left, pyphen.right
 
     def count(self, word: str) -> int:
@@ -168,7 +176,11 @@ class _Hyphenation:
         pointed = f".{word.lower()}."  # as HyphDict.positions
         size = len(pointed)
         references = [0] * (size + 1)
+        found = False
         for i in range(size - 1):
+            # Most new words are numbers, codes and phone numbers: no pattern starts at a digit.
+            if pointed[i] not in trie:
+                continue
             node = trie
             for ch in pointed[i:i + maxlen]:
                 node = node.get(ch)
@@ -176,12 +188,16 @@ class _Hyphenation:
                     break
                 pattern = node.get(end)
                 if pattern:
-                    offset, values = pattern
-                    slice_ = slice(i + offset, i + offset + len(values))
-                    references[slice_] = map(max, values, references[slice_])
-        # HyphDict gives position i - 1 for each odd reference; Pyphen.positions keeps those in [left, right].
-        left, right = self.left, len(word) - self.right
-        return sum(1 for i, reference in enumerate(references) if reference % 2 and left <= i - 1 <= right)
+                    for at, value in pattern:  # pyphen: references[slice] = map(max, values, references[slice])
+                        at += i
+                        if value > references[at]:  # a pattern lies within the word, so at <= size
+                            references[at] = value
+                    found = True
+        if not found:
+            return 0
+        # HyphDict gives position i - 1 for each odd reference; Pyphen.positions keeps those in
+        # [left, right], so i runs from left + 1 to right + 1 (len(word) >= 0 keeps the end >= 0).
+        return sum([reference & 1 for reference in references[self.left + 1:len(word) - self.right + 2]])
 
 
 def fk_grade(sentences: Iterable[str]) -> float:

@@ -24,7 +24,6 @@ module); the gap between the two shows how much of a grade comes from the record
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -408,16 +407,19 @@ _TIMING = re.compile(
 )
 
 
-# Every _TIMING match contains one of these words (matched ignoring case). Under re.I the
-# only characters that match their letters but whose str.lower() differs are "İ" and "ı"
-# (checked over every code point), so a text with neither and none of the words, lower-cased,
-# has no match: most descriptions are skipped without running the slow regex.
+# Every _TIMING match contains one of these words and one of these units (matched ignoring
+# case). Under re.I the only characters that match their letters but whose str.lower() differs
+# are "İ" and "ı" (checked over every code point), so a text with neither that lacks the words
+# or the units, lower-cased, has no match: most descriptions ("for" is common) are skipped
+# without running the slow regex.
 _TIMING_WORDS = ("once", "twice", "time", "every", "for")
+_TIMING_UNITS = ("day", "dai", "week", "month", "year", "hour")
 
 
 def _may_give_timing(text: str) -> bool:
     low = text.lower()
-    return any(w in low for w in _TIMING_WORDS) or "İ" in text or "ı" in text
+    return (any(w in low for w in _TIMING_WORDS) and any(u in low for u in _TIMING_UNITS)) \
+        or "İ" in text or "ı" in text
 
 
 def timing_phrases(trial: Trial, limit: int = 2) -> list[str]:
@@ -558,8 +560,8 @@ def where_sentences(trial: Trial) -> list[str]:
     locs = trial.locations
     if not locs:
         return ["The record does not list any places for this study."]
-    countries = [c for c, _ in Counter(loc.country for loc in locs if loc.country).most_common()]
-    cities = [c for c, _ in Counter(loc.city for loc in locs if loc.city).most_common()]
+    countries = _most_common([loc.country for loc in locs if loc.country])
+    cities = _most_common([loc.city for loc in locs if loc.city])
     n = len(locs)
     sites = "one site" if n == 1 else f"{n} sites"
     out: list[str | None] = []
@@ -585,6 +587,15 @@ def where_sentences(trial: Trial) -> list[str]:
         if 0 < recruiting < n:
             out.append(f"{recruiting} of these sites are looking for people now.")
     return [s for s in out if s]
+
+
+def _most_common(values: list[str]) -> list[str]:
+    """The distinct values, most frequent first, ties in first-seen order: the keys of
+    Counter(values).most_common(), without Counter's own calls (~1.5 us a list)."""
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return sorted(counts, key=counts.__getitem__, reverse=True)  # stable: ties keep first-seen order
 
 
 _COUNTRIES_WITH_THE = re.compile(

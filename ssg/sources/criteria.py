@@ -77,7 +77,9 @@ def _heading(text: str) -> tuple[str, bool] | None:
 
 
 def _clean(text: str) -> str:
-    if "**" in text or "__" in text:
+    # One-character searches (memchr) first: a two-character one scans ~10x slower, and most
+    # items hold neither "*" nor "_".
+    if ("*" in text and "**" in text) or ("_" in text and "__" in text):
         text = text.replace("**", "").replace("__", "")
     if "\\" in text:
         text = clean_markdown_escapes(text)

@@ -12,8 +12,8 @@ import re
 
 from ssg.errors import ParseError
 from ssg.model import (
-    PHASES, Arm, Design, Eligibility, Intervention, Official, OtherId, Reference, SourceRef,
-    Sponsor, Status, Trial,
+    PHASES, Arm, Contact, Design, Eligibility, Intervention, Location, Official, OtherId, Reference,
+    SourceRef, Sponsor, Status, Trial,
 )
 from ssg.sources import _derive as derive, normalize
 from ssg.sources._fields import Reader, age, checked, date, is_nct_id, phone, strip_type_label, type_name
@@ -213,39 +213,31 @@ def _sponsors(r: Reader, module: dict, where: str) -> list[Sponsor]:
     return out
 
 
-# Locations and contacts (the long lists) are returned as dicts with every field given, as
-# the models would be built; Trial validates them into Location / Contact in one call,
-# which is cheaper than one model call per site.
+# Locations and contacts (the long lists) are made unchecked: every value is a string that
+# r.text checked (or one of our enum words) or None, so their validation could not fail.
 
-def _contact(r: Reader, item: dict, here: str, facility: str | None) -> dict | None:
+def _contact(r: Reader, item: dict, here: str, facility: str | None) -> Contact | None:
     name, number, email = r.text(item, "name", here), r.text(item, "phone", here), r.text(item, "email", here)
     if not (name or number or email):
         return None
-    return {
-        "name": name, "role": r.text(item, "role", here), "phone": phone(number, r.text(item, "phoneExt", here)),
-        "email": email, "facility": facility,
-    }
+    return Contact.unchecked(name, r.text(item, "role", here), phone(number, r.text(item, "phoneExt", here)),
+                             email, facility)
 
 
-def _central_contacts(r: Reader, module: dict, where: str) -> list[dict]:
+def _central_contacts(r: Reader, module: dict, where: str) -> list[Contact]:
     contacts = (_contact(r, item, here, None) for here, item in r.objects(module, "centralContacts", where))
     return [c for c in contacts if c is not None]
 
 
-def _locations(r: Reader, module: dict, where: str) -> tuple[list[dict], list[dict]]:
-    locations: list[dict] = []
-    contacts: list[dict] = []
+def _locations(r: Reader, module: dict, where: str) -> tuple[list[Location], list[Contact]]:
+    locations: list[Location] = []
+    contacts: list[Contact] = []
     for here, loc in r.objects(module, "locations", where):
         facility = r.text(loc, "facility", here)
         raw_status = r.text(loc, "status", here)
         site_status = status_of(r, raw_status, f"{here}.status", "site status")
-        locations.append({
-            "facility": facility,
-            "city": r.text(loc, "city", here),
-            "state": r.text(loc, "state", here),
-            "country": r.text(loc, "country", here),
-            "status": site_status.value if site_status else None,
-        })
+        locations.append(Location.unchecked(facility, r.text(loc, "city", here), r.text(loc, "state", here),
+                                            r.text(loc, "country", here), site_status.value if site_status else None))
         for c_here, item in r.objects(loc, "contacts", here):
             contact = _contact(r, item, c_here, facility or r.text(loc, "city", here))
             if contact is not None:

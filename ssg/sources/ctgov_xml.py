@@ -13,8 +13,8 @@ import xml.etree.ElementTree as ET
 
 from ssg.errors import ParseError
 from ssg.model import (
-    PHASES, Arm, Design, Eligibility, Intervention, Official, OtherId, Reference, SourceRef,
-    Sponsor, Status, Trial,
+    PHASES, Arm, Contact, Design, Eligibility, Intervention, Location, Official, OtherId, Reference,
+    SourceRef, Sponsor, Status, Trial,
 )
 from ssg.sources import _derive as derive, normalize
 from ssg.sources._fields import Reader, age, checked, date, is_nct_id, phone, strip_type_label
@@ -328,11 +328,10 @@ def _sponsors(x: _Xml, root: ET.Element) -> list[Sponsor]:
     return out
 
 
-# Locations and contacts (the long lists) are returned as dicts with every field given, as
-# the models would be built; Trial validates them into Location / Contact in one call,
-# which is cheaper than one model call per site.
+# Locations and contacts (the long lists) are made unchecked: every value is a text of the
+# tree (or one of our enum words) or None, so their validation could not fail.
 
-def _contact(x: _Xml, el: ET.Element | None, role: str, facility: str | None) -> dict | None:
+def _contact(x: _Xml, el: ET.Element | None, role: str, facility: str | None) -> Contact | None:
     if el is None:
         return None
     name = x.text(el, "last_name") or " ".join(
@@ -341,16 +340,15 @@ def _contact(x: _Xml, el: ET.Element | None, role: str, facility: str | None) ->
     number, email = x.text(el, "phone"), x.text(el, "email")
     if not (name or number or email):
         return None
-    return {"name": name, "role": role, "phone": phone(number, x.text(el, "phone_ext")), "email": email,
-            "facility": facility}
+    return Contact.unchecked(name, role, phone(number, x.text(el, "phone_ext")), email, facility)
 
 
-def _overall_contacts(x: _Xml, root: ET.Element) -> list[dict]:
+def _overall_contacts(x: _Xml, root: ET.Element) -> list[Contact]:
     found = (_contact(x, root.find(tag), "CONTACT", None) for tag in ("overall_contact", "overall_contact_backup"))
     return [c for c in found if c is not None]
 
 
-def _locations(x: _Xml, root: ET.Element) -> tuple[list[dict], list[dict]]:
+def _locations(x: _Xml, root: ET.Element) -> tuple[list[Location], list[Contact]]:
     locations, contacts = [], []
     for i, el in enumerate(root.findall("location")):
         fac = _only(el, "facility")
@@ -365,13 +363,8 @@ def _locations(x: _Xml, root: ET.Element) -> tuple[list[dict], list[dict]]:
         raw_status = x.text(el, "status")
         where = f"/clinical_study/location[{i + 1}]/status"
         site_status = status_of(x.reader, raw_status, where, "site status")
-        locations.append({
-            "facility": facility,
-            "city": city,
-            "state": state,
-            "country": country,
-            "status": site_status.value if site_status else None,
-        })
+        locations.append(Location.unchecked(facility, city, state, country,
+                                            site_status.value if site_status else None))
         for tag in ("contact", "contact_backup"):
             contact = _contact(x, el.find(tag), "CONTACT", facility or city)
             if contact:

@@ -227,7 +227,7 @@ def parse_registry_page(text: str, path: str, *, compact: bool) -> Trial:
 
     interventions = (tp.interventions_compact if compact else tp.interventions_labelled)(vals("Interventions"))
     locations = tp.locations(vals("Locations"))
-    facilities = frozenset(loc["facility"] for loc in locations if loc.get("facility"))
+    facilities = frozenset(loc.facility for loc in locations if loc.facility)
     only_facility = next(iter(facilities)) if len(facilities) == 1 else None
 
     brief = sec["Brief Summary"].text(compact) if "Brief Summary" in sec else None

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from ssg.errors import ParseError
 from ssg.model import (
-    Arm, Intervention, Official, OtherId, Reference, RelatedTrial, Sponsor, Trial,
+    Arm, Contact, Intervention, Location, Official, OtherId, Reference, RelatedTrial, Sponsor, Trial,
 )
 from ssg.sources import normalize
 
@@ -277,14 +277,7 @@ def sponsors(values: list[str]) -> list[Sponsor]:
 
 def place(line: str) -> dict:
     """'City, State, Country' or 'City, Country' (a state may itself contain commas)."""
-    parts = list(filter(None, map(str.strip, line.split(","))))
-    if not parts:
-        return {}
-    if len(parts) == 1:
-        return {"country": parts[0]}
-    if len(parts) == 2:
-        return {"city": parts[0], "country": parts[1]}
-    return {"city": parts[0], "state": ", ".join(parts[1:-1]), "country": parts[-1]}
+    return {k: v for k, v in zip(("city", "state", "country"), _place_fields(line)) if v is not None}
 
 
 def _site_status(words: str) -> str | None:
@@ -292,59 +285,70 @@ def _site_status(words: str) -> str | None:
     return s.value if s else None
 
 
-def locations(values: list[str], with_facility: bool = True) -> list[dict]:
+def _place_fields(line: str) -> tuple[str | None, str | None, str | None]:
+    """place(line) as (city, state, country)."""
+    parts = list(filter(None, map(str.strip, line.split(","))))
+    if len(parts) > 2:
+        return parts[0], ", ".join(parts[1:-1]), parts[-1]
+    if len(parts) == 2:
+        return parts[0], None, parts[1]
+    return None, None, parts[0] if parts else None
+
+
+def locations(values: list[str], with_facility: bool = True) -> list[Location]:
     """Facility line, place line, optional "Site Status X"; ClinConnect gives place lines only.
 
-    Returned as Location fields (dicts), not models: a page lists up to hundreds of sites,
-    and Trial validates them all in one call, cheaper than one Location(...) per site.
+    Made unchecked (Location.unchecked): a page lists up to hundreds of sites, and every value
+    is a line of the page, part of one, or a status word, so validating them could not fail.
     """
-    out: list[dict] = []
+    out: list[list] = []  # [facility, city, state, country, status]
     pending: str | None = None
     for line in values:
         m = _SITE_STATUS_RE.match(line) if line.startswith("Site Status") else None
         if m:
             if pending is not None:
-                out.append({"facility": pending})
+                out.append([pending, None, None, None, None])
                 pending = None
             if out:
-                out[-1]["status"] = _site_status(m.group(1))
+                out[-1][4] = _site_status(m.group(1))
             continue
         if with_facility and pending is None:
             pending = line
             continue
-        out.append({"facility": pending, **place(line)})
+        out.append([pending, *_place_fields(line), None])
         pending = None
     if pending is not None:
-        out.append({"facility": pending})
-    return out
+        out.append([pending, None, None, None, None])
+    made = Location.unchecked
+    return [made(*row) for row in out]
 
 
-def contacts(values: list[str], facility: str | None = None, facilities: frozenset[str] = frozenset()) -> list[dict]:
+def contacts(values: list[str], facility: str | None = None, facilities: frozenset[str] = frozenset()) -> list[Contact]:
     """Name, "Role: X", phone, email; a line naming a known facility sets it for the contacts after it.
 
-    Returned as Contact fields (dicts), as locations() returns its sites: Trial validates them in
-    its one call, ~3 us less per contact than Contact(...) each.
+    Made unchecked, as locations() makes its sites: every value is a line of the page or part of one.
     """
-    out: list[dict] = []
+    out: list[list] = []  # [name, role, phone, email, facility]
     for line in values:
         m = _ROLE_RE.match(line)
         if m:
-            if out and out[-1]["role"] is None:
-                out[-1]["role"] = m.group(1).strip() or None
+            if out and out[-1][1] is None:
+                out[-1][1] = m.group(1).strip() or None
             continue
         m = _PHONE_RE.match(line) if len(line) < 60 else None
-        if m and out and out[-1]["phone"] is None:
-            out[-1]["phone"] = m.group(1).strip()
+        if m and out and out[-1][2] is None:
+            out[-1][2] = m.group(1).strip()
             continue
         m = _EMAIL_RE.match(line) if len(line) < 200 else None
-        if m and out and out[-1]["email"] is None:
-            out[-1]["email"] = m.group(1)
+        if m and out and out[-1][3] is None:
+            out[-1][3] = m.group(1)
             continue
         if line in facilities:
             facility = line
             continue
-        out.append({"name": line, "role": None, "phone": None, "email": None, "facility": facility})
-    return out
+        out.append([line, None, None, None, facility])
+    made = Contact.unchecked
+    return [made(*row) for row in out]
 
 
 def officials(values: list[str]) -> list[Official]:
