@@ -77,6 +77,35 @@ def test_weights_are_lunrs_bm25_over_the_whole_index():
     assert got == want
 
 
+def weights_of(shards) -> dict[tuple[str, str], float]:
+    got = {}
+    for shard in shards:
+        data = json.loads(shard.data)
+        by_index = {posting["_index"]: term for term, posting in data["invertedIndex"]}
+        for ref, vec in data["fieldVectors"]:
+            for i in range(0, len(vec), 2):
+                got[ref.split("/")[1], by_index[vec[i]]] = vec[i + 1]
+    return got
+
+
+def test_a_long_document_is_weighed_as_lunr_does_too():
+    # A document of more than 64 terms has its terms counted another way (shards._prepare).
+    # Lengths 70, 2, 3, 1 average exactly 19.0.
+    texts = ["lupus " * 40 + "nephritis " * 30, "lupus kidney", "lung cancer lung", "cancer"]
+    assert len(terms(texts[0])) == 70
+    for limit in (1, 1000):
+        assert weights_of(build_shards("t", [Doc(terms(t), 8) for t in texts], limit=limit)) == \
+            lunr_py_weights(texts, boost=8)
+
+
+def test_a_term_that_json_must_escape_is_written_escaped():
+    odd = ['say"hi', "back\\slash", "tab\tin", "plain", "k\u00f6ln"]
+    shards = build_shards("t", [Doc(tuple(odd)), Doc(("plain",))], limit=1000)
+    data = json.loads(shards[0].data)
+    assert [term for term, _ in data["invertedIndex"]] == sorted(odd)
+    Index.load(data)
+
+
 def test_a_shard_scores_a_term_by_its_weight():
     """lunr divides the dot product by the query vector's magnitude: one term scores its weight."""
     texts = ["lupus nephritis", "lupus kidney", "lung cancer lung", "cancer"]

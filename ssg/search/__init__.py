@@ -145,7 +145,8 @@ class SearchMemo:
         facts = facts_of(entry) if facts is None else facts
         title, summary, row = trial_docs([facts])[0], summary_docs([facts])[0], store_row(entry, facts)
         if old is None:
-            versions = tuple(self._next() for _ in range(5))
+            versions = tuple(range(self.version + 1, self.version + 6))  # five _next()s
+            self.version = self.made["version"] = versions[-1]
         else:
             same = (old[FACTS] == facts, old[TITLE] == title, old[SUMMARY] == summary,
                     old[FACTS].names == facts.names, old[ROW] == row)

@@ -16,10 +16,12 @@ Records are in site order (sorted by NCT ID); a record's position is its lunr do
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import chain
+from operator import sub
 
 from ssg.model import PHASES, Status
 from ssg.render.words import PHASE_LABEL, STATUS_LABEL
+from ssg.search.tokens import Memo
 from ssg.site import urls
 
 # Trials per text shard: 50 titles, first sentences and place lists are ~15 KB raw, ~5 KB gzip.
@@ -40,22 +42,24 @@ def clean(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+_cleaned = Memo(clean)  # names repeat across thousands of trials
+
+
 def _uniq(values) -> list[str]:
-    seen: dict[str, None] = {}
-    for v in values:
-        v = clean(v)
-        if v:
-            seen.setdefault(v, None)
+    seen = dict.fromkeys(map(_cleaned.__getitem__, values))
+    seen.pop("", None)
     return list(seen)
 
 
-@lru_cache(maxsize=100_000)
 def _place_name(city: str | None, state: str | None) -> str:
     """"City, State" (the country is its own table); empty when the record gives no city."""
     city, state = clean(city), clean(state)
     if not city:
         return ""
     return f"{city}, {state}" if state and state != city else city
+
+
+_place_names = Memo(lambda city_state: _place_name(*city_state))
 
 
 def names_of(entry) -> dict[str, list[str]]:
@@ -73,8 +77,12 @@ def names_of(entry) -> dict[str, list[str]]:
         "sponsors": _uniq(term.name for term in entry.sponsors) or _uniq(s.name for s in t.sponsors),
         "keywords": _uniq(t.keywords),
         "countries": _uniq(countries),
-        "places": [p for p in dict.fromkeys(_place_name(city, state) for city, state in places) if p],
+        "places": [p for p in dict.fromkeys(map(_place_names.__getitem__, places)) if p],
     }
+
+
+def _name_order(name: str) -> tuple[str, str]:
+    return name.casefold(), name
 
 
 @dataclass
@@ -86,7 +94,7 @@ class NameTable:
 
     @classmethod
     def of(cls, values) -> "NameTable":
-        names = sorted(set(values), key=lambda s: (s.casefold(), s))
+        names = sorted(set(values), key=_name_order)
         return cls(names, {n: i for i, n in enumerate(names)})
 
     def refs(self, values) -> list[int]:
@@ -123,12 +131,12 @@ def _age(value: float | None) -> float | int | None:
 
 def name_tables(facts: list[Facts]) -> dict[str, NameTable]:
     """The distinct names of each kind."""
-    return {kind: NameTable.of(n for f in facts for n in f.names[kind]) for kind in KINDS}
+    return {kind: NameTable.of(chain.from_iterable([f.names[kind] for f in facts])) for kind in KINDS}
 
 
 def _delta(sorted_ints: list[int]) -> list[int]:
     # Gaps instead of positions: small numbers that gzip packs tightly.
-    return [b - a for a, b in zip([0] + sorted_ints, sorted_ints)]
+    return list(map(sub, sorted_ints, [0] + sorted_ints))
 
 
 # Codes in docs.json, position = code.
@@ -206,16 +214,13 @@ def lists_text(lists: list[list[int]]) -> str:
 def name_members(facts: list[Facts], tables: dict[str, NameTable]) -> list[list[int]]:
     """For every name, in KINDS then table order (the names index's documents), the positions
     of the trials that have it, ascending."""
-    offsets, n = {}, 0
+    members: list[list[int]] = []
     for kind in KINDS:
-        offsets[kind] = n
-        n += len(tables[kind].names)
-    members: list[list[int]] = [[] for _ in range(n)]
-    for kind in KINDS:
-        base, position = offsets[kind], tables[kind].position
+        of_name: dict[str, list[int]] = {name: [] for name in tables[kind].names}  # in table order
         for pos, f in enumerate(facts):
             for name in f.names[kind]:
-                members[base + position[name]].append(pos)
+                of_name[name].append(pos)
+        members += of_name.values()
     return members
 
 

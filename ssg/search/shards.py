@@ -25,8 +25,9 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from lunr import __TARGET_JS_VERSION__
 
@@ -94,7 +95,10 @@ def _prepare(doc: Doc) -> tuple:
     known = _prepared.get(doc)
     if known is not None:
         return known
-    return doc, Counter(doc.terms), f"\x1f{doc.boost}\x1f{chr(30).join(doc.terms)}"
+    terms = doc.terms
+    # a short document's counts without Counter's per-call cost (30,000 documents per build)
+    tf = {t: terms.count(t) for t in terms} if len(terms) <= 64 else Counter(terms)
+    return doc, tf, f"\x1f{doc.boost}\x1f{chr(30).join(terms)}"
 
 
 def remember(docs: Sequence[Doc], live: int) -> None:
@@ -150,9 +154,7 @@ class Built:
         docs = list(docs)
         prepared = [_prepare(d) for d in docs]
         freqs = [p[1] for p in prepared]  # shared with later builds: read, never changed
-        df: Counter[str] = Counter()
-        for tf in freqs:
-            df.update(tf.keys())
+        df = Counter(chain.from_iterable(freqs))  # a dict iterates over its terms
         total = sum(len(d.terms) for d in docs)
         built = cls(field, limit, local_refs, docs, dict(df), total, 0.0, [], {}, None, {}, {}, {})
         if not df:
@@ -167,12 +169,16 @@ class Built:
                 groups[k].append((i, items))
         if cache is not None:
             built.signature = [f"{'' if local_refs else i}{p[2]}" for i, p in enumerate(prepared)]
+        shard_terms: dict[str, list[str]] = {k: [] for k in built.keys}
+        for t in sorted(df):
+            shard_terms[term_key[t]].append(t)
+        sizes = _sizes(docs)
         for k in built.keys:
-            built._make_shard(k, cache)
+            built._make_shard(k, cache, None, shard_terms[k], sizes)
         return built
 
-    def _make_shard(self, k: str, cache, old=None) -> None:
-        """Shard ``k`` from its members (self.groups[k]); ``old``: see _serialise."""
+    def _make_shard(self, k: str, cache, old=None, terms: list[str] | None = None, sizes=None) -> None:
+        """Shard ``k`` from its members (self.groups[k]); ``old``, ``terms``, ``sizes``: see _serialise."""
         members = self.groups[k]
         data = cache_key = None
         if cache is not None:
@@ -186,7 +192,7 @@ class Built:
         self.parts.pop(k, None)
         if data is None:
             data, terms, vectors = _serialise(self.field, len(self.docs), self.avg, members, self.docs, self.df,
-                                              self.local_refs, old)
+                                              self.local_refs, old, terms, sizes)
             self.parts[k] = (terms, vectors)
             if cache is not None:
                 cache.put("search-shard", cache_key, data)
@@ -248,64 +254,106 @@ class Built:
         return new
 
 
-def _by_key(tf: Counter, key_of: Callable[[str], str]) -> Sequence[tuple[str, tuple]]:
+def _by_key(tf: dict[str, int], key_of: Callable[[str], str]) -> Iterable[tuple[str, tuple]]:
     """A document's (term, tf) pairs split by the shard key that owns each term: (key, the pairs
     under it, sorted), as a shard lists its members."""
     if len(tf) == 1:
         ((t, f),) = tf.items()
         return ((key_of(t), ((t, f),)),)
-    per_key: dict[str, list] = {}
-    for t, f in tf.items():
-        per_key.setdefault(key_of(t), []).append((t, f))
-    return [(k, tuple(sorted(items))) for k, items in per_key.items()]
+    per_key: dict[str, tuple] = {}
+    for item in sorted(tf.items()):  # each key's pairs come out sorted
+        k = key_of(item[0])
+        per_key[k] = per_key[k] + (item,) if k in per_key else (item,)
+    return per_key.items()
 
 
-def _serialise(field, n_docs, avg, members, docs, df, local_refs, old=None) -> tuple[bytes, list[str], list[str]]:
+def _serialise(field, n_docs, avg, members, docs, df, local_refs, old=None, terms: list[str] | None = None,
+               sizes: list[tuple] | None = None) -> tuple[bytes, list[str], list[str]]:
     """The lunr.js 2.3.9 serialised index of one shard, as JSON text written directly (the
     dict-then-json.dumps way took most of the build time); with its terms and field vectors.
     ``old``: (terms, {position: field vector}, terms whose df changed) of the shard as last built,
     without the changed documents: a vector is taken again when the shard's terms are the same
     (so each term keeps its index) and the document has none of those terms (N and the average
-    length are the same: see Built.update)."""
-    terms = sorted({t for _, items in members for t, _ in items})
+    length are the same: see Built.update). ``terms`` (the shard's terms, sorted) and ``sizes``
+    (_sizes(docs)), when the caller has them: a shard has ~500 members and an index ~100 shards."""
+    if terms is None:
+        terms = sorted({t for _, items in members for t, _ in items})
+    if sizes is None:
+        sizes = {i: (len(docs[i].terms), docs[i].boost) for i, _ in members}
     index = {t: j for j, t in enumerate(terms)}
     # idf x (k1 + 1) of each term; every document with the term is in this shard, so df is whole.
     scale = {t: math.log(1 + abs((n_docs - df[t] + 0.5) / (df[t] + 0.5))) * (K1 + 1) for t in terms}
     refs: dict[str, list[str]] = {t: [] for t in terms}
+    ref_text = _ref_texts(len(members) if local_refs else n_docs)
     vectors = []
     reuse = old is not None and not local_refs and old[0] == terms
     old_vectors, stale = (old[1], old[2]) if reuse else ({}, set())
-    # (term, tf, length, boost) -> "index,weight": documents of like length share weights, and
+    # (term, tf, (length, boost)) -> "index,weight": documents of like length share weights, and
     # formatting floats is the slow part.
     memo: dict[tuple, str] = {}
+    head = f'["{field}/'
     for local, (i, items) in enumerate(members):
-        ref = str(local if local_refs else i)
-        vector = old_vectors.get(i)
-        if vector is not None and stale.isdisjoint([t for t, _ in items]):
-            for t, _ in items:
-                refs[t].append(ref)
-            vectors.append(vector)
+        ref = ref_text[local if local_refs else i]
+        if reuse:
+            vector = old_vectors.get(i)
+            if vector is not None and stale.isdisjoint([t for t, _ in items]):
+                for t, _ in items:
+                    refs[t].append(ref)
+                vectors.append(vector)
+                continue
+        size = sizes[i]
+        if len(items) == 1:  # most members: a document has one term under most keys
+            ((t, tf),) = items
+            element = memo.get((t, tf, size))
+            if element is None:
+                element = memo[t, tf, size] = _element(index[t], scale[t], tf, *size, avg)
+            refs[t].append(ref)
+            vectors.append(f'{head}{ref}",[{element}]]')
             continue
-        doc = docs[i]
-        length, boost = len(doc.terms), doc.boost
         elements = []
         for t, tf in items:  # sorted by term, so by index
-            element = memo.get((t, tf, length, boost))
+            element = memo.get((t, tf, size))
             if element is None:
-                w = round(scale[t] * tf / (K1 * (1 - B + B * length / avg) + tf) * boost, 3)
-                element = memo[t, tf, length, boost] = f"{index[t]},{w!r}"
+                element = memo[t, tf, size] = _element(index[t], scale[t], tf, *size, avg)
             elements.append(element)
             refs[t].append(ref)
-        vectors.append(f'["{field}/{ref}",[{",".join(elements)}]]')
-    inverted = [f"[{json.dumps(t, ensure_ascii=False)},{_posting(field, index[t], refs[t])}]" for t in terms]
+        vectors.append(f'{head}{ref}",[{",".join(elements)}]]')
+    inverted = [f"[{_quoted(t)},{_posting(field, index[t], refs[t])}]" for t in terms]
     text = (f'{{"fieldVectors":[{",".join(vectors)}],"fields":["{field}"],"invertedIndex":[{",".join(inverted)}],'
             f'"pipeline":{json.dumps(PIPELINE)},"version":"{__TARGET_JS_VERSION__}"}}')
     return text.encode("utf-8"), terms, vectors
 
 
+def _sizes(docs: Sequence[Doc]) -> list[tuple[int, float]]:
+    """(length, boost) of each document, one tuple per distinct pair (a key of _serialise's memo)."""
+    pairs: dict[tuple, tuple] = {}
+    return [pairs.setdefault(p, p) for p in [(len(d.terms), d.boost) for d in docs]]
+
+
+_REF_TEXTS: list[str] = []
+
+
+def _ref_texts(n: int) -> list[str]:
+    """["0", "1", ...] to at least n - 1: refs as text, made once."""
+    if len(_REF_TEXTS) < n:
+        _REF_TEXTS.extend(map(str, range(len(_REF_TEXTS), n)))
+    return _REF_TEXTS
+
+
+def _element(term_index: int, scale: float, tf: int, length: int, boost: float, avg: float) -> str:
+    """"index,weight" of a term in a field vector: BM25 times the boost, rounded to 3 decimals."""
+    w = round(scale * tf / (K1 * (1 - B + B * length / avg) + tf) * boost, 3)
+    return f"{term_index},{w!r}"
+
+
+def _quoted(term: str) -> str:
+    # json.dumps of a term: letters and digits need no escape (tokens.terms makes no other kind)
+    return f'"{term}"' if term.isalnum() else json.dumps(term, ensure_ascii=False)
+
+
 def _posting(field: str, term_index: int, refs: list[str]) -> str:
     """{"_index":3,"t":{"12":{},"40":{}}}: the term's index and the documents it occurs in."""
-    return '{"_index":%d,"%s":{%s}}' % (term_index, field, ",".join('"%s":{}' % r for r in refs))
+    return '{"_index":%d,"%s":{"%s":{}}}' % (term_index, field, '":{},"'.join(refs))
 
 
 def dumps(data) -> bytes:

@@ -60,16 +60,25 @@ def stem(word: str) -> str:
     return _WHOLE_WORD_1A.get(word) or _stemmer.stem(word)
 
 
-@lru_cache(maxsize=200_000)
-def _term(word: str) -> str | None:
-    return None if word in STOP_WORDS else stem(word)
+class Memo(dict):
+    """value -> fn(value), for values that repeat across thousands of trials (words, names):
+    map(memo.__getitem__, values) looks up a known one without a Python call, which costs less
+    than an lru_cache call or than working it out again. Forgets all past ``limit`` entries."""
+
+    def __init__(self, fn, limit: int = 200_000):
+        super().__init__()
+        self.fn, self.limit = fn, limit
+
+    def __missing__(self, value):
+        if len(self) >= self.limit:
+            self.clear()
+        out = self[value] = self.fn(value)
+        return out
+
+
+_terms = Memo(lambda word: "" if word in STOP_WORDS else stem(word))  # "": a stop word
 
 
 def terms(text: str | None) -> list[str]:
     """The index terms of a text, in order, repeats kept (term frequency counts them)."""
-    out = []
-    for word in normalise(text).split():
-        term = _term(word)
-        if term:
-            out.append(term)
-    return out
+    return [term for term in map(_terms.__getitem__, normalise(text).split()) if term]
