@@ -81,7 +81,7 @@ class PlainSummary:
 
     @property
     def first_sentence(self) -> str:
-        return next(iter(self.sentences), "")
+        return next((s for sec in self.sections for s in sec.sentences), "")  # not all of them
 
     @property
     def eligibility_sentences(self) -> tuple[str, ...]:
