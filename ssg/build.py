@@ -118,34 +118,37 @@ def _parse_task(task: tuple[str, str | None, str | None]) -> tuple:
     if hash_at is not None:
         try:
             value, entry = hash_file(hash_at)
-            key = _item_key("record", parallel.shared["code"], path, value)
+            key = _record_key(parallel.shared["code"], path, value)
             made = (key, entry)
         except OSError:
             pass  # unreadable: parse_file reports why
     # A file whose stat changed (a fresh checkout) may still have its parse in the cache.
-    cached = cache is not None and made is not None
-    trial = cache.load("record", key) if cached else None
-    if trial is None:
+    trial = cache.load("record", key) if cache is not None and made is not None else None
+    parsed = trial is None
+    if parsed:
         try:
             trial = parse_file(path)
         except ParseError as e:
             return "error", f"error: {e}", None, made
-        sent = parallel.send(trial)
+    sent = parallel.send(trial)
+    if parsed:
         _store_made("record", key, trial, sent)
-        cached = False
-    else:
-        sent = parallel.send(trial)
     summary = None
     if parallel.shared.get("summarise"):
         plain_key = key and digest("trial", key)
-        result = cache.load("plain", plain_key) if cached else None
-        if result is None:
+        result = None if parsed else cache.load("plain", plain_key)
+        summarised = result is None
+        if summarised:
             result = _summary_task(trial)
-            summary = parallel.send(result)
+        summary = parallel.send(result)
+        if summarised:
             _store_made("plain", plain_key, result, summary)
-        else:
-            summary = parallel.send(result)
     return "ok", sent, summary, made
+
+
+def _record_key(code: str, path: str, file_digest: str) -> str:
+    """A record's cache key: ssg's code, the record's path and its bytes' digest."""
+    return _item_key("record", code, path, file_digest)
 
 
 def _store_made(ns: str, key: str | None, value: object, sent: object) -> None:
@@ -179,7 +182,7 @@ def load_keyed(trials_dir: Path, report: BuildReport, progress: Progress | None 
         except OSError:
             known = None  # unreadable: parse_file reports why
             where = None
-        keys.append(_item_key("record", code, str(p), known) if known else None)
+        keys.append(_record_key(code, str(p), known) if known else None)
         hash_at.append(where if cache and not known else None)
     if cache:
         cache.forget_files(set(absolute))

@@ -104,6 +104,22 @@ class ByIdentity:
         self.known[id(obj)] = (obj, value)
 
 
+class Memo(dict):
+    """value -> fn(value), for values that repeat across thousands of trials (words, names, QR runs):
+    map(memo.__getitem__, values) looks up a known one without a Python call, which costs less
+    than an lru_cache call or than working it out again. Forgets all past ``limit`` entries."""
+
+    def __init__(self, fn, limit: int = 200_000):
+        super().__init__()
+        self.fn, self.limit = fn, limit
+
+    def __missing__(self, value):
+        if len(self) >= self.limit:
+            self.clear()
+        out = self[value] = self.fn(value)
+        return out
+
+
 def _stat_signature(st: os.stat_result) -> tuple:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 

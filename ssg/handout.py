@@ -18,6 +18,7 @@ from typing import Iterable, NamedTuple
 import zxingcpp
 from markupsafe import Markup, escape
 
+from ssg.cache import Memo
 from ssg.model import Contact, Location, Status
 from ssg.site import urls
 from ssg.site.model import OutputFile, Site, TrialEntry
@@ -277,29 +278,24 @@ def _contacts(contacts: list[Contact], limit: int = MAX_CONTACTS) -> tuple[list[
 # light modules, maybe row marks among them, then a dark run: with a mark it starts that row's
 # path ("M x y.5h n", x = the light modules from the mark on), else it continues the row
 # ("m gap 0h n"); the last piece, without dark modules, draws nothing. The same few thousand
-# pieces recur in every code, so each is turned into text once (_RunText) and then only looked up.
+# pieces recur in every code, so each is turned into text once (_RUN_TEXT) and then only looked up.
 _CUT = b"\xfe"  # never a module or a row mark
 _ROW_MARKS = bytes(range(1, 254))  # a QR code is at most 177 + 8 modules
 
 
-class _RunText(dict):
-    """piece -> its path commands, made on first use."""
-
-    def __missing__(self, piece: bytes) -> str:
-        lead = piece.rstrip(b"\x00")
-        dark = len(piece) - len(lead)
-        row = len(lead.rstrip(b"\xff")) - 1  # where its last row mark is, if it has one
-        if not dark:
-            text = ""
-        elif row >= 0:
-            text = f"M{len(lead) - row} {lead[row] - 1}.5h{dark}"
-        else:
-            text = f"m{len(lead)} 0h{dark}"
-        self[piece] = text
-        return text
+def _run_text(piece: bytes) -> str:
+    """A piece's path commands (see above)."""
+    lead = piece.rstrip(b"\x00")
+    dark = len(piece) - len(lead)
+    row = len(lead.rstrip(b"\xff")) - 1  # where its last row mark is, if it has one
+    if not dark:
+        return ""
+    if row >= 0:
+        return f"M{len(lead) - row} {lead[row] - 1}.5h{dark}"
+    return f"m{len(lead)} 0h{dark}"
 
 
-_RUN_TEXT = _RunText()
+_RUN_TEXT = Memo(_run_text)  # piece -> its path commands, made on first use
 
 
 def qr_svg(url: str) -> Markup:

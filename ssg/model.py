@@ -129,9 +129,8 @@ def _picklable(cls: type) -> type:
     cls.__reduce__ = lambda self: (rebuild, getter(self))
     # A trial's list of them pickles as one flat tuple of their values (Trial.__reduce_ex__):
     # one pickled tuple and one loop here, instead of a reduce and a call for each record.
-    unpack = ", ".join(f"v{i}" for i in range(len(names)))
     exec(f"def _rebuild_all(values):\n    out = []\n    it = iter(values)\n"
-         f"    for {unpack}{',' if len(names) == 1 else ''} in zip({', '.join(['it'] * len(names))}):"
+         f"    for {values}{',' if len(names) == 1 else ''} in zip({', '.join(['it'] * len(names))}):"
          f"\n        obj = new(cls){sets.replace(chr(10), chr(10) + '    ')}\n        out.append(obj)\n    return out",
          scope)
     rebuild_all = scope["_rebuild_all"]

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from itertools import chain
 from operator import sub
 
+from ssg.cache import Memo
 from ssg.model import PHASES, Status
 from ssg.render.words import PHASE_LABEL, STATUS_LABEL
-from ssg.search.tokens import Memo
 from ssg.site import urls
 
 # Trials per text shard: 50 titles, first sentences and place lists are ~15 KB raw, ~5 KB gzip.

@@ -302,14 +302,6 @@ def _serialise(field, n_docs, avg, members, docs, df, local_refs, old=None, term
                 vectors.append(vector)
                 continue
         size = sizes[i]
-        if len(items) == 1:  # most members: a document has one term under most keys
-            ((t, tf),) = items
-            element = memo.get((t, tf, size))
-            if element is None:
-                element = memo[t, tf, size] = _element(index[t], scale[t], tf, *size, avg)
-            refs[t].append(ref)
-            vectors.append(f'{head}{ref}",[{element}]]')
-            continue
         elements = []
         for t, tf in items:  # sorted by term, so by index
             element = memo.get((t, tf, size))

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from lunr.stemmer import PorterStemmer
 from lunr.stop_word_filter import WORDS as STOP_WORDS
+from ssg.cache import Memo
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -58,22 +59,6 @@ _WHOLE_WORD_1A = {"sses": "sse", "ies": "ie"}
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return _WHOLE_WORD_1A.get(word) or _stemmer.stem(word)
-
-
-class Memo(dict):
-    """value -> fn(value), for values that repeat across thousands of trials (words, names):
-    map(memo.__getitem__, values) looks up a known one without a Python call, which costs less
-    than an lru_cache call or than working it out again. Forgets all past ``limit`` entries."""
-
-    def __init__(self, fn, limit: int = 200_000):
-        super().__init__()
-        self.fn, self.limit = fn, limit
-
-    def __missing__(self, value):
-        if len(self) >= self.limit:
-            self.clear()
-        out = self[value] = self.fn(value)
-        return out
 
 
 _terms = Memo(lambda word: "" if word in STOP_WORDS else stem(word))  # "": a stop word
