@@ -54,7 +54,7 @@ from ssg.site.model import ExtraPage, OutputFile, Site
 from ssg.site.urls import slugify
 from ssg.sources import parse_file, record_files
 from ssg.site.model import Term
-from ssg.write import SiteWriter
+from ssg.write import SiteWriter, write_claimed
 
 PROJECT_ROOT = Path(ssg.__file__).resolve().parent.parent
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
@@ -113,21 +113,21 @@ def _parse_task(task: tuple[str, str | None, str | None]) -> tuple:
     ``hash_at``: the record's absolute path when its key is made here (a file the cache has no
     digest for: every file of a first build); made is then (key, stat entry for the cache)."""
     path, key, hash_at = task
-    made = None
+    made = data = None
     cache = parallel.shared.get("cache")
     if hash_at is not None:
         try:
-            value, entry = hash_file(hash_at)
+            value, entry, data = hash_file(hash_at)  # the bytes are parsed below: one read
             key = _record_key(parallel.shared["code"], path, value)
             made = (key, entry)
         except OSError:
             pass  # unreadable: parse_file reports why
     # A file whose stat changed (a fresh checkout) may still have its parse in the cache.
-    trial = cache.load("record", key) if cache is not None and made is not None else None
+    trial = cache.load("record", key) if made is not None and cache.may_hold("record") else None
     parsed = trial is None
     if parsed:
         try:
-            trial = parse_file(path)
+            trial = parse_file(path, data)
         except ParseError as e:
             return "error", f"error: {e}", None, made
     sent = parallel.send(trial)
@@ -520,8 +520,7 @@ def _render_item(task: tuple[Item, str]) -> tuple[str, object]:
     except jinja2.TemplateError as e:
         err = _render_error(f"{item.kind} page {item.path}", e)
         return "error", (err.problem, err.path)
-    with open(dest, "wb") as out:
-        out.write(f.data)
+    write_claimed(dest, f.data)
     return "ok", cache.link_page(item.key, dest) if cache is not None and cache.folder is not None else None
 
 
@@ -567,6 +566,8 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
     pool = jobs > 1 and len(per_trial) >= parallel.MIN_TASKS
     if search is not None and not pool:
         search.start(jobs)
+    if search is not None and pool:
+        search.prepare()
     _render_all(writer, per_trial, state, report, jobs=jobs, progress=progress)
     if search is not None:
         search.start(jobs)
@@ -574,7 +575,8 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
 
 
 def _render_all(writer: SiteWriter, todo: list[Item], state: dict, report: BuildReport, *, jobs: int,
-                progress: Progress | None) -> None:
+                progress: Progress | None, between: Callable[[], None] | None = None) -> None:
+    """``between``: a little work for this process, done after each page a worker hands back."""
     cache, renderer = state["cache"], state["renderer"]
     tasks = [(item, writer.claim(item.path)) for item in todo]
     chunk = max(1, min(32, len(todo) // (jobs * 8) or 1))
@@ -599,6 +601,8 @@ def _render_all(writer: SiteWriter, todo: list[Item], state: dict, report: Build
             report.pages += 1
             if progress:
                 progress("render", report.pages, None)
+            if between is not None:
+                between()
 
 
 class _Recorder:
@@ -621,10 +625,12 @@ class _Recorder:
         self.uses.extend(entries)
 
 
-def _search_files(entries: tuple, cache: BuildCache | None, key: str | None, memo=None) -> tuple:
+def _search_files(entries: tuple, cache: BuildCache | None, key: str | None, memo=None,
+                  give_back: bool = False) -> tuple:
     """(search files, cache entries used, cache entries made, what the memo made or None): in a
-    background child, or here. ``memo``: the session's ssg.search.SearchMemo. One value, so one
-    pickle: the documents in the memo's trials and in its indexes stay one object each in the parent."""
+    background child, or here. ``memo``: the session's ssg.search.SearchMemo (``give_back``), or
+    one with the records made ahead for this build. One value, so one pickle: the documents in the
+    memo's trials and in its indexes stay one object each in the parent."""
     from ssg.search import data_files
 
     recorder = _Recorder(cache) if cache else None
@@ -632,7 +638,7 @@ def _search_files(entries: tuple, cache: BuildCache | None, key: str | None, mem
     if cache is not None:
         cache.store("search", key, (data, recorder.uses))  # the file half, off the parent's path
     return (data, (recorder.uses if recorder else []), (recorder.made if recorder else []),
-            memo.take() if memo else None)
+            memo.take() if give_back else None)
 
 
 _search_memo = None  # the session's ssg.search.SearchMemo, made on first use
@@ -659,6 +665,8 @@ class SearchData:
         self.data: dict[str, bytes] | None = None
         self.pending: parallel.Pending | None = None
         self.here = self.light()
+        self.session = cache is not None and cache.session
+        self.ahead = None  # outside a session: a SearchMemo whose records prepare_step makes
         if cache and not self.here:
             # Hex keys and "|" joined: unambiguous, and one hash instead of ~60,000 length prefixes.
             self.key = digest("search", code_version(), " ".join([
@@ -675,11 +683,23 @@ class SearchData:
         only the pieces it touched, a small job done here."""
         return self.cache is not None and self.cache.session and bool(_session_search_memo().trials)
 
+    def prepare(self) -> None:
+        """A few more of the search records (SearchMemo.prepare), made here while render workers
+        run, so that the child start() forks has less to do and reads less of the site."""
+        if self.data is not None or self.pending is not None or self.here or self.session:
+            return
+        if self.ahead is None:
+            from ssg.search import SearchMemo
+
+            self.ahead = SearchMemo()
+        self.ahead.prepare(self.site.entries, len(self.site.entries))
+
     def start(self, jobs: int) -> None:
         if self.data is None and self.pending is None and not self.here:
-            memo = _session_search_memo() if self.cache is not None and self.cache.session else None
+            memo = _session_search_memo() if self.session else self.ahead
             self.pending = parallel.in_background(_search_files, self.site.entries, self.cache, self.key, memo,
-                                                  jobs=jobs)
+                                                  self.session, jobs=jobs)
+            self.ahead = None  # the child has it
 
     def result(self) -> dict[str, bytes]:
         if self.data is None and self.here:

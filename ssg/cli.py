@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from ssg import __version__
@@ -38,3 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ssg: interrupted", file=sys.stderr)
         return 130
+
+
+def run() -> None:
+    """The `ssg` command and `python -m ssg`: main(), then leave at once. A build of 10,000
+    trials ends holding ~500 MB of objects, and freeing them one by one at exit took ~0.15 s
+    with nothing left to do: files are closed and worker processes joined by then."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -193,7 +193,7 @@ def test_records_are_hashed_once_and_a_touched_record_is_not_parsed_again(tmp_pa
     monkeypatch.setattr(ssg.build, "hash_file", ssg.cache.hash_file)
     parsed = []
     real_parse = ssg.build.parse_file
-    monkeypatch.setattr(ssg.build, "parse_file", lambda path: parsed.append(path) or real_parse(path))
+    monkeypatch.setattr(ssg.build, "parse_file", lambda path, data=None: parsed.append(path) or real_parse(path, data))
     again = BuildCache(tmp_path / "cache")  # a new process: only what is on disk
     rebuild(content, out, templates, again)
     assert hashed == [] and parsed == []
@@ -203,6 +203,40 @@ def test_records_are_hashed_once_and_a_touched_record_is_not_parsed_again(tmp_pa
     assert hashed == [str(touched.resolve())] and parsed == []
     assert report.rendered == 0
     assert_same_as_clean(tmp_path, content, templates, out)
+
+
+def test_a_first_build_reads_each_record_once_and_looks_for_no_stored_parse(tmp_path, project, monkeypatch):
+    """With an empty cache the worker hashes and parses the same bytes (one read), and does not
+    look in the cache for a parse it cannot hold; the next build (a fresh checkout's times) does."""
+    import ssg.cache
+    import ssg.sources
+
+    content, templates = project
+    reads, looks = [], []
+    real_read, real_load = ssg.sources._read, ssg.cache.BuildCache.load
+    monkeypatch.setattr(ssg.sources, "_read", lambda path: reads.append(path) or real_read(path))
+    monkeypatch.setattr(ssg.cache.BuildCache, "load", lambda self, ns, key: looks.append(ns) or real_load(self, ns, key))
+    out = tmp_path / "site"
+    build_site(content, out, templates_dir=templates, cache=BuildCache(tmp_path / "cache"), jobs=1)
+    assert reads == [] and looks == []
+    for f in (content / "trials").iterdir():
+        os.utime(f, ns=(1, 1))  # new times, same bytes: hashed again, and its parse looked for
+    report = build_site(content, out, templates_dir=templates, cache=BuildCache(tmp_path / "cache"), jobs=1)
+    assert reads == [] and looks.count("record") == 4 and report.rendered == 0
+    assert_same_as_clean(tmp_path, content, templates, out)
+
+
+def test_an_entry_cut_short_is_a_miss_and_the_next_store_replaces_it(tmp_path):
+    cache = BuildCache(tmp_path / "cache")
+    cache.store("record", "ab" * 32, {"value": 1})
+    path = Path(cache._object_path("record", "ab" * 32))
+    assert BuildCache(tmp_path / "cache").get("record", "ab" * 32) == {"value": 1}
+    path.write_bytes(path.read_bytes()[:-1])  # a crash mid-write
+    again = BuildCache(tmp_path / "cache")
+    assert again.get("record", "ab" * 32) is None
+    again.store("record", "ab" * 32, {"value": 2})
+    assert BuildCache(tmp_path / "cache").get("record", "ab" * 32) == {"value": 2}
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no temporary file left
 
 
 def test_page_changed_in_place_in_the_site_is_not_reused(tmp_path, project):

@@ -7,7 +7,7 @@ import pytest
 
 from ssg.errors import BuildError, OutputDirRefused
 from ssg.site.model import OutputFile
-from ssg.write import MARKER, MARKER_TEXT, SiteWriter, Spare, check_output_dir, has_marker
+from ssg.write import MARKER, MARKER_TEXT, SiteWriter, Spare, check_output_dir, has_marker, write_claimed
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -236,3 +236,17 @@ def test_a_session_keeps_unchanged_files_in_place_but_never_one_edited_by_hand(t
     # edited.json holds ssg's bytes again, not the hand edit
     assert full_tree(out) == {MARKER: MARKER_TEXT, "a": None, **{**v1, "changed.json": b"six"}}
     assert all((out / p).samefile(tmp_path / p.replace("/", "-")) for p in ("same.json", "a/deep.json"))
+
+
+def test_a_claimed_path_in_a_fresh_site_gets_its_folder_from_whoever_writes_it(tmp_path):
+    """claim() in a fresh folder makes no folder (a worker makes it as it writes: 20,000 made
+    here would keep the workers waiting); the same folder written from this process later is fine."""
+    with SiteWriter(tmp_path / "site") as writer:
+        dest = writer.claim("trials/NCT00000001/index.html")
+        assert not os.path.exists(os.path.dirname(dest))
+        write_claimed(dest, b"page")
+        write_claimed(writer.claim("trials/NCT00000002/index.html"), b"other")
+        writer.write(OutputFile("trials/NCT00000001/print.html", b"print"))
+    assert tree(tmp_path / "site") == {MARKER: MARKER_TEXT, "trials/NCT00000001/index.html": b"page",
+                                       "trials/NCT00000002/index.html": b"other",
+                                       "trials/NCT00000001/print.html": b"print"}

@@ -119,6 +119,9 @@ class SearchMemo:
         self.version = 0
         self.reused = False  # whether the last piece() came from the memo
         self.made: dict = {"trials": {}, "pieces": {}, "name_docs": {}, "version": 0}
+        # prepare(): the records of the entries of one build, in order, made ahead of data_files
+        self.prepared_for: tuple | None = None
+        self.prepared: list[tuple] = []
 
     def _next(self) -> int:
         self.version += 1
@@ -156,6 +159,23 @@ class SearchMemo:
             summary = old[SUMMARY] if same[V_SUMMARY] else summary
         rec = self.trials[nct] = self.made["trials"][nct] = (made_from, facts, title, summary, versions, row)
         return rec
+
+    def prepare(self, entries: tuple, upto: int) -> None:
+        """Make the records of entries[:upto] now, while this process waits on others (a build's
+        render workers), so that data_files over these very entries, in a forked child, neither
+        makes them nor reads the entries: a child that reads every trial copies ~100 MB of
+        memory it shares with this process (reference counts are written even on reads)."""
+        if self.prepared_for is not entries:
+            self.prepared_for, self.prepared = entries, []
+        done = self.prepared
+        with collector_paused():  # many small objects and no reference cycles
+            done += [self.trial(e) for e in entries[len(done):upto]]
+
+    def records(self, entries: tuple, facts: list | None) -> list[tuple]:
+        """The record of each entry (see trial()), the prepared ones when they are all there."""
+        if facts is None and self.prepared_for is entries and len(self.prepared) == len(entries):
+            return self.prepared
+        return [self.trial(e, f) for e, f in zip(entries, facts or [None] * len(entries))]
 
     def docs_of_names(self, tables: dict[str, NameTable]) -> list[Doc]:
         """name_docs(tables), made only for the names not seen before."""
@@ -227,7 +247,7 @@ def _index(name: str, docs, cache) -> tuple[list, list]:
 
 
 def _data_files(entries: tuple, facts: list | None, cache, memo: SearchMemo) -> dict[str, bytes]:
-    recs = [memo.trial(e, f) for e, f in zip(entries, facts or [None] * len(entries))]
+    recs = memo.records(entries, facts)
     facts = [r[FACTS] for r in recs]
     count = (len(recs),)
 

@@ -77,13 +77,21 @@ def parse_text(text: str, path: str) -> Trial:
         raise ParseError(path, f"could not read {parser.LAYOUT} record: {type(e).__name__}: {e}") from None
 
 
-def parse_file(path: str | Path) -> Trial:
+def parse_file(path: str | Path, data: bytes | None = None) -> Trial:
+    """``data``: the file's bytes, when the caller has read them already (to hash them)."""
     where = str(path)
-    try:
-        data = _read(where)
-    except OSError as e:
-        raise ParseError(where, f"cannot read file: {e.strerror or e}") from None
+    if data is None:
+        try:
+            data = _read(where)
+        except OSError as e:
+            raise ParseError(where, f"cannot read file: {e.strerror or e}") from None
+    elif len(data) > MAX_BYTES:
+        raise _too_big(where, len(data))
     return parse_text(decode(data, where), where)
+
+
+def _too_big(path: str, size: int) -> ParseError:
+    return ParseError(path, f"file is {size} bytes; records over {MAX_BYTES} bytes are refused")
 
 
 def _read(path: str) -> bytes:
@@ -93,7 +101,7 @@ def _read(path: str) -> bytes:
     try:
         size = os.fstat(fd).st_size
         if size > MAX_BYTES:
-            raise ParseError(path, f"file is {size} bytes; records over {MAX_BYTES} bytes are refused")
+            raise _too_big(path, size)
         chunks = [os.read(fd, size + 1)]
         while chunks[-1]:  # to the end, as read_bytes does (the file may have grown)
             chunks.append(os.read(fd, 1 << 20))
