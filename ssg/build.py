@@ -11,7 +11,8 @@ Memory: a forked worker copies every page of memory it reads (reference counts a
 on reads), so work that reads the whole site (condition and sponsor pages, the site-wide pages)
 runs in this process while no worker is alive, and workers are replaced after PAGES_PER_WORKER
 pages. The search index, which reads the whole site too, is made in one forked child beside that
-work (parallel.in_background), never beside the workers.
+work (parallel.in_background), never beside the workers; its per-trial records are made here
+before the render workers fork, so the child reads those rather than every trial.
 
 Incremental (ssg.cache): each piece of work is looked up by a key that hashes everything it is
 made from, so a rebuild redoes only the pieces whose inputs changed. Keys:
@@ -564,10 +565,11 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
     # beside the workers: they keep both cores busy, and the child would copy the site's memory
     # while they do too.
     pool = jobs > 1 and len(per_trial) >= parallel.MIN_TASKS
-    if search is not None and not pool:
-        search.start(jobs)
-    if search is not None and pool:
-        search.prepare()
+    if search is not None:
+        if pool:
+            search.prepare()  # its records, read from the site here before the workers fork
+        else:
+            search.start(jobs)
     _render_all(writer, per_trial, state, report, jobs=jobs, progress=progress)
     if search is not None:
         search.start(jobs)
@@ -575,8 +577,7 @@ def write_items(writer: SiteWriter, items: list[Item], site: Site, renderer, rep
 
 
 def _render_all(writer: SiteWriter, todo: list[Item], state: dict, report: BuildReport, *, jobs: int,
-                progress: Progress | None, between: Callable[[], None] | None = None) -> None:
-    """``between``: a little work for this process, done after each page a worker hands back."""
+                progress: Progress | None) -> None:
     cache, renderer = state["cache"], state["renderer"]
     tasks = [(item, writer.claim(item.path)) for item in todo]
     chunk = max(1, min(32, len(todo) // (jobs * 8) or 1))
@@ -601,8 +602,6 @@ def _render_all(writer: SiteWriter, todo: list[Item], state: dict, report: Build
             report.pages += 1
             if progress:
                 progress("render", report.pages, None)
-            if between is not None:
-                between()
 
 
 class _Recorder:
@@ -666,7 +665,7 @@ class SearchData:
         self.pending: parallel.Pending | None = None
         self.here = self.light()
         self.session = cache is not None and cache.session
-        self.ahead = None  # outside a session: a SearchMemo whose records prepare_step makes
+        self.ahead = None  # outside a session: a SearchMemo with the records prepare() made
         if cache and not self.here:
             # Hex keys and "|" joined: unambiguous, and one hash instead of ~60,000 length prefixes.
             self.key = digest("search", code_version(), " ".join([
@@ -684,15 +683,15 @@ class SearchData:
         return self.cache is not None and self.cache.session and bool(_session_search_memo().trials)
 
     def prepare(self) -> None:
-        """A few more of the search records (SearchMemo.prepare), made here while render workers
-        run, so that the child start() forks has less to do and reads less of the site."""
+        """Make the search records of every trial here (SearchMemo.prepare), before the render
+        workers fork, so that the child start() forks later reads those rather than the site.
+        Not in a session, whose memo keeps the records of the last build."""
         if self.data is not None or self.pending is not None or self.here or self.session:
             return
-        if self.ahead is None:
-            from ssg.search import SearchMemo
+        from ssg.search import SearchMemo
 
-            self.ahead = SearchMemo()
-        self.ahead.prepare(self.site.entries, len(self.site.entries))
+        self.ahead = SearchMemo()
+        self.ahead.prepare(self.site.entries)
 
     def start(self, jobs: int) -> None:
         if self.data is None and self.pending is None and not self.here:

@@ -230,20 +230,19 @@ def test_an_empty_site_still_gets_loadable_files():
 
 
 def test_records_prepared_ahead_give_the_same_files_without_reading_the_entries_again(monkeypatch):
-    """A build makes the search records while its render workers run (SearchMemo.prepare); the
-    child that writes the files then takes them as they are. Part-prepared, it makes the rest."""
+    """A build makes the search records before its render workers fork (SearchMemo.prepare); the
+    child that writes the files then takes them as they are. For other entries, it makes them."""
     from ssg.search import SearchMemo
 
     many = tuple(entry(f"NCT{i:08d}", f"Trial {i}", conditions=("Asthma",) if i % 2 else ()) for i in range(1, 40))
-    expected = data_files(many)
-    part = SearchMemo()
-    part.prepare(many, 10)
-    assert len(part.prepared) == 10 and data_files(many, memo=part) == expected
-    whole = SearchMemo()
-    for upto in (8, 16, len(many)):
-        whole.prepare(many, upto)
+    fewer = many[:-1]
+    expected, expected_fewer = data_files(many), data_files(fewer)
+    memo = SearchMemo()
+    memo.prepare(many)
+    assert data_files(fewer, memo=memo) == expected_fewer  # not the entries prepared for: made again
+    memo = SearchMemo()
+    memo.prepare(many)
     monkeypatch.setattr(SearchMemo, "trial", lambda self, e, facts=None: pytest.fail("an entry read again"))
-    assert data_files(many, memo=whole) == expected
-    other = tuple(many[:-1])  # not the entries prepared for: each is looked at again
+    assert data_files(many, memo=memo) == expected
     with pytest.raises(pytest.fail.Exception):
-        data_files(other, memo=whole)
+        data_files(fewer, memo=memo)

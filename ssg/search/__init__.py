@@ -160,20 +160,18 @@ class SearchMemo:
         rec = self.trials[nct] = self.made["trials"][nct] = (made_from, facts, title, summary, versions, row)
         return rec
 
-    def prepare(self, entries: tuple, upto: int) -> None:
-        """Make the records of entries[:upto] now, while this process waits on others (a build's
-        render workers), so that data_files over these very entries, in a forked child, neither
-        makes them nor reads the entries: a child that reads every trial copies ~100 MB of
-        memory it shares with this process (reference counts are written even on reads)."""
-        if self.prepared_for is not entries:
-            self.prepared_for, self.prepared = entries, []
-        done = self.prepared
+    def prepare(self, entries: tuple) -> None:
+        """Make the record of each entry now (a build does it before its render workers fork),
+        so that data_files over these very entries, in a forked child, neither makes them nor
+        reads the entries: a child that reads every trial copies much of the memory it shares
+        with this process (reference counts are written even on reads)."""
         with collector_paused():  # many small objects and no reference cycles
-            done += [self.trial(e) for e in entries[len(done):upto]]
+            self.prepared = [self.trial(e) for e in entries]
+        self.prepared_for = entries
 
     def records(self, entries: tuple, facts: list | None) -> list[tuple]:
         """The record of each entry (see trial()), the prepared ones when they are all there."""
-        if facts is None and self.prepared_for is entries and len(self.prepared) == len(entries):
+        if facts is None and self.prepared_for is entries:
             return self.prepared
         return [self.trial(e, f) for e, f in zip(entries, facts or [None] * len(entries))]
 
