@@ -136,6 +136,9 @@ def _save_pickle(path: Path | str, value) -> None:
     _save_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+# Flags for a new cache file (binary: on Windows a plain os.open would translate newlines).
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
 # Folders this process has made or seen (a build stores ~20,000 objects in 256 folders).
 _made_folders: set[str] = set()
 
@@ -150,7 +153,7 @@ def _save_bytes(path: str, data: bytes) -> None:
         os.makedirs(parent, exist_ok=True)
         _made_folders.add(parent)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(path, _NEW_FILE, 0o644)
     except (FileExistsError, FileNotFoundError):
         pass  # replaced below (which also makes a folder that went away)
     else:
@@ -161,13 +164,13 @@ def _save_bytes(path: str, data: bytes) -> None:
     # mkstemp's random names cost more than the write. A leftover from a crash gets a random one.
     tmp = os.path.join(parent, f".tmp-{os.getpid()}-{name}")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(tmp, _NEW_FILE, 0o644)
     except FileExistsError:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=parent)
     except FileNotFoundError:  # the folder went away (the cache was deleted mid-build)
         _made_folders.discard(parent)
         os.makedirs(parent, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(tmp, _NEW_FILE, 0o644)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
     os.replace(tmp, path)
@@ -301,17 +304,6 @@ class BuildCache:
             tag.write_bytes(CACHE_TAG)
 
     # -- record files ------------------------------------------------------------------------
-    def file_digest(self, path: Path, absolute: str | None = None) -> str:
-        """SHA-256 of a file's bytes; read again only when its stat signature changed.
-        ``absolute``: the path made absolute, when the caller knows it already."""
-        key = absolute or os.path.abspath(path)
-        known = self.known_digest(key)
-        if known is not None:
-            return known
-        value, entry, _ = hash_file(key)
-        self.note_digest(key, entry)
-        return value
-
     def known_digest(self, absolute: str) -> str | None:
         """The digest noted for a file whose stat signature is unchanged (no read), else None.
         Raises OSError when the file cannot be stat'ed."""
