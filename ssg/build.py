@@ -121,8 +121,8 @@ def _parse_task(task: tuple[str, str | None, str | None]) -> tuple:
             value, entry, data = hash_file(hash_at)  # the bytes are parsed below: one read
             key = _record_key(parallel.shared["code"], path, value)
             made = (key, entry)
-        except OSError:
-            pass  # unreadable: parse_file reports why
+        except (OSError, ParseError):
+            pass  # unreadable, or too big: parse_file reports why
     # A file whose stat changed (a fresh checkout) may still have its parse in the cache.
     trial = cache.load("record", key) if made is not None and cache.may_hold("record") else None
     parsed = trial is None
@@ -663,8 +663,8 @@ class SearchData:
         self.site, self.cache, self.key = site, cache, None
         self.data: dict[str, bytes] | None = None
         self.pending: parallel.Pending | None = None
-        self.here = self.light()
         self.session = cache is not None and cache.session
+        self.here = self.light()
         self.ahead = None  # outside a session: a SearchMemo with the records prepare() made
         if cache and not self.here:
             # Hex keys and "|" joined: unambiguous, and one hash instead of ~60,000 length prefixes.
@@ -680,13 +680,13 @@ class SearchData:
     def light(self) -> bool:
         """True when a session's memo holds the search files of the last build: a change makes
         only the pieces it touched, a small job done here."""
-        return self.cache is not None and self.cache.session and bool(_session_search_memo().trials)
+        return self.session and bool(_session_search_memo().trials)
 
     def prepare(self) -> None:
         """Make the search records of every trial here (SearchMemo.prepare), before the render
         workers fork, so that the child start() forks later reads those rather than the site.
         Not in a session, whose memo keeps the records of the last build."""
-        if self.data is not None or self.pending is not None or self.here or self.session:
+        if self.data is not None or self.pending is not None or self.session:
             return
         from ssg.search import SearchMemo
 

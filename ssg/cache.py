@@ -32,6 +32,7 @@ from pathlib import Path
 import ssg
 from ssg.parallel import collector_paused
 from ssg.errors import OutputDirRefused
+from ssg.sources import read_record
 from ssg.write import Spare
 
 PACKAGE_DIR = Path(ssg.__file__).resolve().parent
@@ -177,19 +178,12 @@ def _save_bytes(path: str, data: bytes) -> None:
 
 
 def hash_file(absolute: str) -> tuple[str, tuple, bytes]:
-    """(SHA-256 of the file's bytes, its stat entry for BuildCache.note_digest, the bytes), so a
-    caller that parses the file need not read it again. Safe in a worker: it changes nothing.
-    The stat is taken before the read, so a file changed meanwhile has a signature that no
-    longer matches and is read again next time."""
-    fd = os.open(absolute, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        st = os.fstat(fd)
-        chunks = [os.read(fd, st.st_size + 1)]
-        while chunks[-1]:  # to the end (the file may have grown)
-            chunks.append(os.read(fd, 1 << 20))
-    finally:
-        os.close(fd)
-    data = chunks[0] if len(chunks) == 2 else b"".join(chunks)
+    """(SHA-256 of a record file's bytes, its stat entry for BuildCache.note_digest, the bytes),
+    so a caller that parses the file need not read it again. Safe in a worker: it changes
+    nothing. The stat is taken before the read, so a file changed meanwhile has a signature that
+    no longer matches and is read again next time. Raises OSError, or ParseError for a file too
+    big to be a record (see read_record)."""
+    data, st = read_record(absolute)
     value = hashlib.sha256(data).hexdigest()
     return value, (_stat_signature(st), value, time.time_ns()), data
 

@@ -78,36 +78,36 @@ def parse_text(text: str, path: str) -> Trial:
 
 
 def parse_file(path: str | Path, data: bytes | None = None) -> Trial:
-    """``data``: the file's bytes, when the caller has read them already (to hash them)."""
+    """``data``: the file's bytes from read_record, when the caller has read them already (to
+    hash them)."""
     where = str(path)
     if data is None:
         try:
             data = _read(where)
         except OSError as e:
             raise ParseError(where, f"cannot read file: {e.strerror or e}") from None
-    elif len(data) > MAX_BYTES:
-        raise _too_big(where, len(data))
     return parse_text(decode(data, where), where)
 
 
-def _too_big(path: str, size: int) -> ParseError:
-    return ParseError(path, f"file is {size} bytes; records over {MAX_BYTES} bytes are refused")
-
-
 def _read(path: str) -> bytes:
-    """The file's bytes; a file over MAX_BYTES is refused before it is read. Plain os calls:
-    Path.stat + Path.read_bytes cost ~15 us more per record (a build reads 10,000)."""
+    return read_record(path)[0]
+
+
+def read_record(path: str) -> tuple[bytes, os.stat_result]:
+    """A record file's bytes and its stat (taken before the read); a file over MAX_BYTES is
+    refused (ParseError) before it is read. Plain os calls: Path.stat + Path.read_bytes cost
+    ~15 us more per record (a build reads 10,000)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        size = os.fstat(fd).st_size
-        if size > MAX_BYTES:
-            raise _too_big(path, size)
-        chunks = [os.read(fd, size + 1)]
+        st = os.fstat(fd)
+        if st.st_size > MAX_BYTES:
+            raise ParseError(path, f"file is {st.st_size} bytes; records over {MAX_BYTES} bytes are refused")
+        chunks = [os.read(fd, st.st_size + 1)]
         while chunks[-1]:  # to the end, as read_bytes does (the file may have grown)
             chunks.append(os.read(fd, 1 << 20))
     finally:
         os.close(fd)
-    return chunks[0] if len(chunks) == 2 else b"".join(chunks)
+    return (chunks[0] if len(chunks) == 2 else b"".join(chunks)), st
 
 
 # Folder -> (signatures of it and the folders under it, its record files): ssg serve lists the
