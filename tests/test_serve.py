@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -9,19 +10,40 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from ssg.serve.server import inject_reload
+from ssg.serve.server import DevServer, inject_reload
 from conftest import copy_content
 
 SEED_003 = "003_e3ee89ab0d39f9a4.txt"  # NCT07177911
+SCREENS = Path("/tmp/ssg-screens")  # screenshots to look at by eye
 
 
 def test_inject_reload_puts_script_before_body_end():
     html = b"<html><body><p>x</p></body></html>"
     out = inject_reload(html, "/repo/")
-    assert out.endswith(b'<script src="/repo/__ssg__/livereload.js" data-events="/repo/__ssg__/events"></script></body></html>')
+    assert out.endswith(b'<script src="/repo/__ssg__/livereload.js" data-events="/repo/__ssg__/events" '
+                        b'data-problems="/repo/__ssg__/problems"></script></body></html>')
+
+
+def test_problems_are_served_as_set_and_a_site_without_404_page_still_gets_the_script(tmp_path):
+    server = DevServer(tmp_path, "/repo/", port=0).start()
+    try:
+        status, body = fetch(server.url + "__ssg__/problems")
+        assert status == 200 and json.loads(body) == {"generation": 0, "errors": [], "site_replaced": True}
+        server.set_problems(["error: trials/x.txt:line 1: unrecognised layout"], site_replaced=False)
+        server.notify_rebuilt()
+        report = json.loads(fetch(server.url + "__ssg__/problems")[1])
+        assert report == {"generation": 1, "errors": ["error: trials/x.txt:line 1: unrecognised layout"],
+                          "site_replaced": False}
+        # No build has written a site yet: the bare 404 still carries the script, so it shows the
+        # errors and reloads once a build succeeds.
+        status, html = fetch(server.url + "trials/NCT00000000/")
+        assert status == 404 and "__ssg__/livereload.js" in html
+    finally:
+        server.close()
 
 
 @pytest.fixture
@@ -94,6 +116,53 @@ def test_rebuilds_when_a_record_changes(served):
         "Renamed Study of CC312 for Moderate to Severe SLE", 1))
     wait_for(lambda: "Renamed Study of CC312" in fetch(url + "trials/NCT07177911/")[1], "the rebuilt page")
     assert "Renamed Study of CC312" in (out / "trials" / "NCT07177911" / "index.html").read_text()
+
+
+def problems(url: str) -> dict:
+    return json.loads(fetch(url + "__ssg__/problems")[1])
+
+
+def test_a_broken_record_is_reported_to_the_page_until_it_is_fixed(served):
+    url, content, out = served
+    assert problems(url)["errors"] == []
+    broken = content / "trials" / "zz_broken.txt"
+    broken.write_text("hello, not a trial\n")
+    wait_for(lambda: problems(url)["errors"], "the error to be reported")
+    report = problems(url)
+    assert report["site_replaced"] is True  # the other trials still built
+    [line] = report["errors"]
+    assert "zz_broken.txt" in line and "line 1" in line and "unrecognised layout" in line
+    assert fetch(url + "trials/NCT07177911/")[0] == 200
+    broken.unlink()
+    wait_for(lambda: not problems(url)["errors"], "the error to clear")
+
+
+@pytest.mark.browser
+def test_open_page_shows_build_errors_and_hides_them_once_fixed(served, page):
+    url, content, out = served
+    page.goto(url + "trials/NCT07177911/")
+    page.wait_for_timeout(500)  # let the event stream connect before changing anything
+    assert page.locator("#ssg-problems").count() == 0
+    broken = content / "trials" / "zz_broken.txt"
+    with page.expect_navigation(timeout=120_000):
+        broken.write_text("<script>alert(1)</script> not a trial\n")
+    overlay = page.get_by_role("alert")
+    overlay.wait_for(timeout=30_000)
+    text = overlay.inner_text()
+    assert "The last build reported 1 error" in text and "zz_broken.txt" in text
+    assert "<script>alert(1)</script>" in text  # the record's text is shown as text, never run as HTML
+    assert page.locator("#ssg-problems script").count() == 0
+    SCREENS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENS / "serve-problems.png"))
+    page.get_by_role("button", name="Hide").click()
+    assert page.locator("#ssg-problems").count() == 0
+    page.wait_for_timeout(500)
+    with page.expect_navigation(timeout=120_000):
+        broken.unlink()
+    page.wait_for_load_state()
+    page.wait_for_timeout(500)  # the script's fetch of the (now empty) problems
+    assert page.locator("#ssg-problems").count() == 0
+    assert "CC312" in page.title()
 
 
 @pytest.mark.browser

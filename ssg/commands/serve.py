@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ssg.build import STATIC_DIR, TEMPLATES_DIR, build_site, warm_up_plain
+from ssg.build import STATIC_DIR, TEMPLATES_DIR, BuildReport, build_site, warm_up_plain
 from ssg.cache import BuildCache
 from ssg.commands.build import add_speed_options, cache_from
 from ssg.config import ConfigError, load_config
@@ -24,15 +24,18 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
-def _build(content: Path, out: Path, base_url: str, cache: BuildCache, jobs: int | None) -> int:
+def _build(content: Path, out: Path, base_url: str, cache: BuildCache, jobs: int | None) -> BuildReport:
     """One (incremental) build: the cache keeps parsed records, summaries and pages between them."""
     started = time.perf_counter()
     report = build_site(content, out, base_url=base_url, cache=cache, jobs=jobs)
     for line in report.errors + report.warnings:
         print(line, file=sys.stderr)
-    print(f"built {report.pages} pages ({report.rendered} rendered, {report.reused} reused) "
-          f"in {time.perf_counter() - started:.2f} s", file=sys.stderr)
-    return report.exit_code
+    if report.written:
+        print(f"built {report.pages} pages ({report.rendered} rendered, {report.reused} reused) "
+              f"in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    else:
+        print(f"build failed in {time.perf_counter() - started:.2f} s: still serving the last site", file=sys.stderr)
+    return report
 
 
 def _watch_in_background(paths: list[Path], stop: threading.Event) -> queue.Queue:
@@ -79,10 +82,12 @@ def run(args) -> int:
     stop = threading.Event()
     watched = [p for p in (content, TEMPLATES_DIR, STATIC_DIR) if p.exists()]
     changes = _watch_in_background(watched, stop)
-    if _build(content, out, local_base, cache, args.jobs) == 2:
+    report = _build(content, out, local_base, cache, args.jobs)
+    if report.exit_code == 2:
         stop.set()
         server.close()
         return 2
+    server.set_problems(report.errors, report.written)
     server.start()
     # The first changed record needs the syllable dictionary (~1.5 s to load): load it while idle.
     threading.Thread(target=warm_up_plain, daemon=True, name="ssg-warm-up").start()
@@ -95,8 +100,10 @@ def run(args) -> int:
                 continue
             names = sorted({Path(p).name for _, p in batch})
             print(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}", file=sys.stderr)
-            if _build(content, out, local_base, cache, args.jobs) != 2:
-                server.notify_rebuilt()
+            report = _build(content, out, local_base, cache, args.jobs)
+            # Every build reloads the open pages, a failed one too: they then show its errors.
+            server.set_problems(report.errors, report.written)
+            server.notify_rebuilt()
     except KeyboardInterrupt:
         pass
     finally:

@@ -3,17 +3,22 @@
 HTML responses get one extra <script src=…/livereload.js> tag at serve time; the
 files on disk are never changed, so the reload script never reaches a deploy.
 The script is same-origin, so the site's Content-Security-Policy still holds.
+The script also shows the last build's errors over the page (from …/__ssg__/problems), so an
+author who breaks a record or a template sees why in the browser, not only in the terminal.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 from pathlib import Path
 
 RELOAD_PATH = "__ssg__/"  # under the base path; never a path the site itself uses
 _RELOAD_JS = (Path(__file__).parent / "livereload.js").read_bytes()
+_BARE_NOT_FOUND = (b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>'
+                   b"<body><h1>Not found</h1><p>No page here (yet).</p></body></html>")
 
 
 class BuildState:
@@ -22,6 +27,8 @@ class BuildState:
     def __init__(self) -> None:
         self.generation = 0
         self.changed = threading.Condition()
+        # What the last build reported (see DevServer.set_problems), as the page's script reads it.
+        self.problems = {"errors": [], "site_replaced": True}
 
     def bump(self) -> None:
         with self.changed:
@@ -37,7 +44,7 @@ class BuildState:
 def inject_reload(html: bytes, base_path: str) -> bytes:
     tag = (
         f'<script src="{base_path}{RELOAD_PATH}livereload.js" '
-        f'data-events="{base_path}{RELOAD_PATH}events"></script>'
+        f'data-events="{base_path}{RELOAD_PATH}events" data-problems="{base_path}{RELOAD_PATH}problems"></script>'
     ).encode()
     i = html.rfind(b"</body>")
     return html[:i] + tag + html[i:] if i >= 0 else html + tag
@@ -56,6 +63,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return self._send(200, "text/javascript; charset=utf-8", _RELOAD_JS)
         if path == self.base_path + RELOAD_PATH + "events":
             return self._events()
+        if path == self.base_path + RELOAD_PATH + "problems":
+            with self.state.changed:
+                report = {"generation": self.state.generation, **self.state.problems}
+            return self._send(200, "application/json", json.dumps(report).encode())
         if not path.startswith(self.base_path):
             if path in ("/", ""):
                 self.send_response(302)
@@ -81,7 +92,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def _not_found(self) -> None:
         page = Path(self.directory) / "404.html"
-        body = inject_reload(page.read_bytes(), self.base_path) if page.exists() else b"Not found"
+        # Without a 404 page (no build has succeeded yet) a bare one, still with the script, so
+        # that the page shows the build's errors and reloads once a build succeeds.
+        html = page.read_bytes() if page.exists() else _BARE_NOT_FOUND
+        body = inject_reload(html, self.base_path)
         self._send(404, "text/html; charset=utf-8", body)
 
     def _send(self, code: int, ctype: str, data: bytes) -> None:
@@ -130,6 +144,12 @@ class DevServer:
     def start(self) -> "DevServer":
         self.thread.start()
         return self
+
+    def set_problems(self, errors: list[str], site_replaced: bool) -> None:
+        """What the page's script shows after the next reload: the last build's error lines,
+        and whether that build replaced the site (else the pages are the previous build's)."""
+        with self.state.changed:
+            self.state.problems = {"errors": list(errors), "site_replaced": site_replaced}
 
     def notify_rebuilt(self) -> None:
         self.state.bump()
