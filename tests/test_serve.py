@@ -76,6 +76,22 @@ def served(tmp_path):
     proc.wait(timeout=10)
 
 
+def test_a_port_in_use_is_a_clear_error(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "ssg", "serve", "--content", str(copy_content(tmp_path)),
+                              "--out", str(tmp_path / "site"), "--port", str(port)],
+                             capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert f"error: cannot serve on 127.0.0.1 port {port}: Address already in use" in run.stderr
+    assert "--port 0" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "site").exists()  # nothing built for a server that cannot start
+
+
 def fetch(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as r:

@@ -73,7 +73,12 @@ def run(args) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     base_path = urlsplit(config.base_url).path or "/"
-    server = DevServer(out, base_path, port=args.port)
+    try:
+        server = DevServer(out, base_path, port=args.port)
+    except OSError as e:  # the port is taken (another ssg serve?), or not ours to use
+        print(f"error: cannot serve on 127.0.0.1 port {args.port}: {e.strerror or e}; "
+              f"choose another with --port (--port 0 picks a free one)", file=sys.stderr)
+        return 2
     # Absolute links (canonical, sitemap, QR codes) point at this server while previewing.
     local_base = server.url
     # Kept for the whole session, so each rebuild redoes only what a change touched.
