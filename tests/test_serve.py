@@ -154,7 +154,7 @@ def test_a_broken_record_is_reported_to_the_page_until_it_is_fixed(served):
 
 
 @pytest.mark.browser
-def test_open_page_shows_build_errors_and_hides_them_once_fixed(served, page):
+def test_open_page_shows_build_errors_and_hides_them_once_fixed(served, page, tmp_path):
     url, content, out = served
     page.goto(url + "trials/NCT07177911/")
     page.wait_for_timeout(500)  # let the event stream connect before changing anything
@@ -170,6 +170,14 @@ def test_open_page_shows_build_errors_and_hides_them_once_fixed(served, page):
     assert page.locator("#ssg-problems script").count() == 0
     SCREENS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENS / "serve-problems.png"))
+    page.goto(url + "trials/NCT07177911/handout/")
+    overlay.wait_for(timeout=30_000)
+    printed = tmp_path / "printed.pdf"
+    printed.write_bytes(page.pdf(prefer_css_page_size=True))
+    printed = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True, check=True).stdout
+    assert "NCT07177911" in printed and "zz_broken.txt" not in printed  # on screen, never on paper
+    page.go_back()
+    overlay.wait_for(timeout=30_000)
     page.get_by_role("button", name="Hide").click()
     assert page.locator("#ssg-problems").count() == 0
     page.wait_for_timeout(500)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 RELOAD_PATH = "__ssg__/"  # under the base path; never a path the site itself uses
 _RELOAD_JS = (Path(__file__).parent / "livereload.js").read_bytes()
+_RELOAD_CSS = (Path(__file__).parent / "livereload.css").read_bytes()
 _BARE_NOT_FOUND = (b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>'
                    b"<body><h1>Not found</h1><p>No page here (yet).</p></body></html>")
 
@@ -61,6 +62,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == self.base_path + RELOAD_PATH + "livereload.js":
             return self._send(200, "text/javascript; charset=utf-8", _RELOAD_JS)
+        if path == self.base_path + RELOAD_PATH + "livereload.css":
+            return self._send(200, "text/css; charset=utf-8", _RELOAD_CSS)
         if path == self.base_path + RELOAD_PATH + "events":
             return self._events()
         if path == self.base_path + RELOAD_PATH + "problems":
