@@ -92,6 +92,18 @@ def test_a_port_in_use_is_a_clear_error(tmp_path):
     assert not (tmp_path / "site").exists()  # nothing built for a server that cannot start
 
 
+@pytest.mark.parametrize("terminal", [True, False])
+def test_builds_show_the_progress_bar_on_a_terminal_only(tmp_path, monkeypatch, terminal):
+    from ssg.commands import serve
+    from ssg.commands.build import ProgressBar
+
+    given = []
+    monkeypatch.setattr(serve.sys.stderr, "isatty", lambda: terminal)
+    monkeypatch.setattr(serve, "build_site", lambda *a, progress=None, **k: given.append(progress) or serve.BuildReport())
+    serve._build(tmp_path, tmp_path / "site", "http://127.0.0.1:8000/", serve.BuildCache(None), 1)
+    assert isinstance(given[0], ProgressBar) if terminal else given == [None]
+
+
 def fetch(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as r:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from ssg.build import STATIC_DIR, TEMPLATES_DIR, BuildReport, build_site, warm_up_plain
 from ssg.cache import BuildCache
-from ssg.commands.build import add_speed_options, cache_from
+from ssg.commands.build import ProgressBar, add_speed_options, cache_from
 from ssg.config import ConfigError, load_config
 
 
@@ -27,7 +27,14 @@ def add_parser(sub) -> None:
 def _build(content: Path, out: Path, base_url: str, cache: BuildCache, jobs: int | None) -> BuildReport:
     """One (incremental) build: the cache keeps parsed records, summaries and pages between them."""
     started = time.perf_counter()
-    report = build_site(content, out, base_url=base_url, cache=cache, jobs=jobs)
+    # On a terminal, the bar `ssg build` shows (for phases over a second: the first build of a
+    # large site takes a while, and silence looks like a hang).
+    bar = ProgressBar() if sys.stderr.isatty() else None
+    try:
+        report = build_site(content, out, base_url=base_url, cache=cache, jobs=jobs, progress=bar)
+    finally:
+        if bar:
+            bar.close()
     for line in report.errors + report.warnings:
         print(line, file=sys.stderr)
     if report.written:
