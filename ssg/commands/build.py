@@ -10,6 +10,8 @@ Exit status: 0 built, 1 built without the records that failed (or nothing, with 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ssg.build import build_site, default_cache_dir
@@ -70,6 +72,18 @@ class ProgressBar:
             self.bar = None
 
 
+@contextmanager
+def progress_on_terminal(quiet: bool = False) -> Iterator[ProgressBar | None]:
+    """A ProgressBar for build_site when stderr is a terminal (and not ``quiet``), else None;
+    closed at the end."""
+    bar = ProgressBar() if (sys.stderr.isatty() and not quiet) else None
+    try:
+        yield bar
+    finally:
+        if bar:
+            bar.close()
+
+
 def format_timings(report) -> str:
     """One line per phase: "  load  1.23 s"."""
     width = max((len(p) for p in report.timings), default=0)
@@ -77,13 +91,9 @@ def format_timings(report) -> str:
 
 
 def run(args) -> int:
-    bar = ProgressBar() if (sys.stderr.isatty() and not args.quiet) else None
-    try:
+    with progress_on_terminal(args.quiet) as bar:
         report = build_site(Path(args.content), Path(args.out), base_url=args.base_url, strict=args.strict,
                             progress=bar, jobs=args.jobs, cache=cache_from(args))
-    finally:
-        if bar:
-            bar.close()
     for line in report.errors:
         print(line, file=sys.stderr)
     if not args.quiet:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from ssg.build import STATIC_DIR, TEMPLATES_DIR, BuildReport, build_site, warm_up_plain
 from ssg.cache import BuildCache
-from ssg.commands.build import ProgressBar, add_speed_options, cache_from
+from ssg.commands.build import add_speed_options, cache_from, progress_on_terminal
 from ssg.config import ConfigError, load_config
 
 
@@ -29,12 +29,8 @@ def _build(content: Path, out: Path, base_url: str, cache: BuildCache, jobs: int
     started = time.perf_counter()
     # On a terminal, the bar `ssg build` shows (for phases over a second: the first build of a
     # large site takes a while, and silence looks like a hang).
-    bar = ProgressBar() if sys.stderr.isatty() else None
-    try:
+    with progress_on_terminal() as bar:
         report = build_site(content, out, base_url=base_url, cache=cache, jobs=jobs, progress=bar)
-    finally:
-        if bar:
-            bar.close()
     for line in report.errors + report.warnings:
         print(line, file=sys.stderr)
     if report.written:

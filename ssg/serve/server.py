@@ -31,6 +31,15 @@ class BuildState:
         # What the last build reported (see DevServer.set_problems), as the page's script reads it.
         self.problems = {"errors": [], "site_replaced": True}
 
+    def set_problems(self, errors: list[str], site_replaced: bool) -> None:
+        with self.changed:
+            self.problems = {"errors": list(errors), "site_replaced": site_replaced}
+
+    def problems_report(self) -> dict:
+        """What …/__ssg__/problems answers: the problems with the generation they belong to."""
+        with self.changed:
+            return {"generation": self.generation, **self.problems}
+
     def bump(self) -> None:
         with self.changed:
             self.generation += 1
@@ -67,9 +76,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if path == self.base_path + RELOAD_PATH + "events":
             return self._events()
         if path == self.base_path + RELOAD_PATH + "problems":
-            with self.state.changed:
-                report = {"generation": self.state.generation, **self.state.problems}
-            return self._send(200, "application/json", json.dumps(report).encode())
+            return self._send(200, "application/json", json.dumps(self.state.problems_report()).encode())
         if not path.startswith(self.base_path):
             if path in ("/", ""):
                 self.send_response(302)
@@ -151,8 +158,7 @@ class DevServer:
     def set_problems(self, errors: list[str], site_replaced: bool) -> None:
         """What the page's script shows after the next reload: the last build's error lines,
         and whether that build replaced the site (else the pages are the previous build's)."""
-        with self.state.changed:
-            self.state.problems = {"errors": list(errors), "site_replaced": site_replaced}
+        self.state.set_problems(errors, site_replaced)
 
     def notify_rebuilt(self) -> None:
         self.state.bump()
